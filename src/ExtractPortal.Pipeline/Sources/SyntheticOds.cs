@@ -93,10 +93,10 @@ public sealed class SyntheticOds(SyntheticOdsSize size, ExtractMonth lastMonth)
                 object? amount = random.Next(5, 2_500) * 100;
                 object? date = month.FirstDay.AddDays(random.Next(days));
                 object? account = random.Next(1, size.Clients + 1);
-                if (id % 100_003 == 7) amount = null;                     // data quality: NULL amount
-                else if (id % 100_003 == 11) date = null;                 // data quality: NULL loan_date
-                else if (id % 100_003 == 17) account = size.Clients + 50; // data quality: unknown account
-                else if (id % 100_003 == 23) account = size.Clients + 1;  // data quality: account of an unknown client
+                if (id % 9_973 == 7) amount = null;                     // data quality: NULL amount
+                else if (id % 9_973 == 11) date = null;                 // data quality: NULL loan_date
+                else if (id % 9_973 == 17) account = size.Clients + 50; // data quality: unknown account
+                else if (id % 9_973 == 23) account = size.Clients + 1;  // data quality: account of an unknown client
                 else if (id % 50_021 == 3) amount = -(int)amount!;        // a reversal: negative amounts occur
                 yield return [id, amount, account, date];
             }

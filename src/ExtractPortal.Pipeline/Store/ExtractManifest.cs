@@ -26,6 +26,7 @@ public sealed record ExtractManifest
     {
         WriteIndented = true,
         IndentSize = 2,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,   // readable names: "&" not "\u0026"
         Converters = { new UtcTimestampConverter() },
     };
 
