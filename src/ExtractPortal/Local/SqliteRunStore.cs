@@ -95,9 +95,13 @@ public sealed class SqliteRunStore(PortalDatabase database, TimeProvider clock) 
             // Latest run per month, and the active one (if any), in one pass.
             await using var command = Command(connection,
                 $"""
-                SELECT m.month, m.active, {Columns} FROM run_months m JOIN runs r ON r.run_id = m.run_id
-                WHERE m.month IN ({string.Join(',', names)})
-                  AND (m.active = 1 OR r.created_at = (SELECT MAX(r2.created_at) FROM run_months m2 JOIN runs r2 ON r2.run_id = m2.run_id WHERE m2.month = m.month))
+                SELECT m.month, m.active, {Columns}, r.rowid = l.latest AS is_latest
+                FROM run_months m JOIN runs r ON r.run_id = m.run_id
+                JOIN (SELECT m3.month AS month,
+                             (SELECT r2.rowid FROM run_months m2 JOIN runs r2 ON r2.run_id = m2.run_id WHERE m2.month = m3.month
+                              ORDER BY r2.created_at DESC, r2.rowid DESC LIMIT 1) AS latest
+                      FROM (SELECT DISTINCT month FROM run_months WHERE month IN ({string.Join(',', names)})) m3) l ON l.month = m.month
+                WHERE m.active = 1 OR r.rowid = l.latest
                 """,
                 chunk.Select((m, i) => (names[i], (object?)m)).ToArray());
             await using var reader = await command.ExecuteReaderAsync(ct);
@@ -106,10 +110,11 @@ public sealed class SqliteRunStore(PortalDatabase database, TimeProvider clock) 
                 var month = reader.GetString(0);
                 var active = reader.GetInt64(1) == 1;
                 var run = Read(reader, 2);
+                var latest = reader.GetInt64(18) == 1;
                 result.TryGetValue(month, out var summary);
                 summary ??= new MonthRunSummary(month, null, null);
                 if (active) summary = summary with { Active = run };
-                if (summary.Latest is null || run.CreatedAt >= summary.Latest.CreatedAt) summary = summary with { Latest = run };
+                if (latest) summary = summary with { Latest = run };
                 result[month] = summary;
             }
         }

@@ -22,7 +22,7 @@ public sealed class AuditService(IAuditTrail trail, TimeProvider clock)
             Detail = detail,
         }, ct);
 
-    public Task<AuditPage> QueryAsync(ClaimsPrincipal user, AuditQuery query, CancellationToken ct)
+    public Task<AuditPage> QueryAsync(ClaimsPrincipal user, AuditQuery query, CancellationToken ct = default)
     {
         Access.Access.DemandAudit(user);
         return trail.QueryAsync(query, ct);
