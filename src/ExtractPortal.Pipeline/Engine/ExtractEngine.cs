@@ -88,6 +88,20 @@ public sealed class ExtractEngine(IOdsSource source, LocalExtractStore store, Ti
         IReadOnlyList<BankFile> banks, IReadOnlyList<ExtractRow> rows, DataQuality quality, CancellationToken ct)
     {
         var staged = store.Stage(month, request.RunId);
+        try
+        {
+            return await StageAndPublishAsync(request, month, startedAt, banks, rows, quality, staged, ct);
+        }
+        catch when (!store.IsCommitted(staged))
+        {
+            store.Discard(staged);   // not committed: the month stays exactly as it was
+            throw;
+        }
+    }
+
+    private async Task<ExtractManifest> StageAndPublishAsync(ExtractRequest request, ExtractMonth month, DateTimeOffset startedAt,
+        IReadOnlyList<BankFile> banks, IReadOnlyList<ExtractRow> rows, DataQuality quality, StagedMonth staged, CancellationToken ct)
+    {
         var monthText = month.ToString();
         foreach (var bank in banks)
         {

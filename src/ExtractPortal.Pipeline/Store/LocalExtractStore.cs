@@ -108,6 +108,16 @@ public sealed class LocalExtractStore
         return new StagedMonth(month, runId, folder);
     }
 
+    /// <summary>True once the month's commit marker exists: from then on the publish completes, now or by recovery.</summary>
+    public bool IsCommitted(StagedMonth staged) => File.Exists(Path.Combine(staged.Folder, CommitMarker));
+
+    /// <summary>Removes an uncommitted staging folder (best effort: recovery removes it otherwise).</summary>
+    public void Discard(StagedMonth staged)
+    {
+        try { if (Directory.Exists(staged.Folder)) Directory.Delete(staged.Folder, recursive: true); }
+        catch (IOException) { }
+    }
+
     /// <summary>Verifies the staged files, commits, moves them into place and writes the manifests.</summary>
     public async Task<ExtractManifest> PublishAsync(StagedMonth staged, ExtractManifest manifest, CancellationToken ct)
     {
