@@ -1,7 +1,8 @@
 """Splitting the shared SQL file into its named views, exactly as every host does.
 
 ``Glue/sql/branch_moving_average.sql`` is a list of SELECTs, each introduced by a line
-``-- @view <name>``. Text before the first marker is the file's header comment. A view's body
+``-- @view <name>`` (a lower-case name). Text before the first marker is the file's header
+comment. A view's body
 runs up to the next marker; its trailing whitespace and one final ``;`` are dropped, because
 ``spark.sql`` and ``CREATE TEMP VIEW ... AS`` both take a single statement without it.
 """
@@ -12,7 +13,9 @@ from dataclasses import dataclass
 
 from . import ExtractJobError
 
-MARKER_RE = re.compile(r"^-- @view ([A-Za-z_][A-Za-z0-9_]*)[ \t]*$")
+#: A marker line; the name rule is the C# engine's (BusinessLogicSql.cs) so both split alike.
+MARKER_PREFIX = "-- @view "
+MARKER_RE = re.compile(r"^-- @view ([a-z_][a-z0-9_]*)[ \t]*$")
 #: The views the host reads after registering all of them.
 RESULT_VIEWS: tuple[str, ...] = ("branch_moving_average", "loan_data_quality")
 
@@ -45,6 +48,9 @@ def split_views(sql_text: str) -> list[SqlView]:
 
     for line in sql_text.replace("\r\n", "\n").split("\n"):
         match = MARKER_RE.match(line)
+        if line.startswith(MARKER_PREFIX) and not match:
+            raise ExtractJobError(f"malformed view marker {line.strip()!r}: expected '-- @view <name>' "
+                                  "with a lower-case name")
         if match:
             close()
             name, lines = match.group(1), []
