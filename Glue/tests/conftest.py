@@ -119,3 +119,14 @@ def all_keys(s3_client, bucket: str) -> list[str]:
 
 def read_object(s3_client, bucket: str, key: str) -> bytes:
     return s3_client.get_object(Bucket=bucket, Key=key)["Body"].read()
+
+
+@pytest.fixture
+def golden_case(request, tmp_path_factory: pytest.TempPathFactory):
+    """The golden case named by the test's ``case_name`` parameter, loaded."""
+    from golden import LOCAL_CASE, SHARED_DIR, load_case, write_local_case
+
+    name = request.param
+    if name == LOCAL_CASE:
+        return load_case(write_local_case(tmp_path_factory.mktemp("golden")))
+    return load_case(SHARED_DIR / name)
