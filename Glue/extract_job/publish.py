@@ -20,6 +20,7 @@ state detectable; the job fails non-zero and a re-run converges to the same byte
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -90,16 +91,6 @@ class ExtractStore:
         for page in paginator.paginate(Bucket=self.bucket, Prefix=self.key(relative_prefix)):
             keys.extend(obj["Key"] for obj in page.get("Contents", []))
         return keys
-
-    def bank_folders(self) -> list[str]:
-        """The relative ``bank_name=<Token>/`` folders that exist under the root."""
-        folders: list[str] = []
-        paginator = self.client.get_paginator("list_objects_v2")
-        for page in paginator.paginate(
-            Bucket=self.bucket, Prefix=self.key(BANK_FOLDER_PREFIX), Delimiter="/"
-        ):
-            folders.extend(self.relative(p["Prefix"]) for p in page.get("CommonPrefixes", []))
-        return folders
 
     def delete_keys(self, full_keys: Sequence[str]) -> None:
         """Delete objects in batches of 1000, failing on any per-key error."""
@@ -172,13 +163,18 @@ def _copy_to_final(store: ExtractStore, run_id: str, files: Sequence[RenderedFil
 
 
 def stale_keys(store: ExtractStore, month: ExtractMonth, keep: Sequence[str]) -> list[str]:
-    """Full keys under ``bank_name=*/year=YYYY/month=MM/`` that are not in ``keep``."""
+    """Full keys under ``bank_name=*/year=YYYY/month=MM/`` that are not in ``keep``.
+
+    Lists every extract object (no ``Delimiter``) and filters by pattern: one paginated listing
+    of at most banks x months keys, and it does not depend on a server's delimiter handling
+    (s3rver mishandles ``=`` in common prefixes).
+    """
     keep_full = {store.key(k) for k in keep}
-    suffix = month_folder_suffix(month)
-    stale: list[str] = []
-    for folder in store.bank_folders():
-        stale.extend(k for k in store.list_keys(folder + suffix) if k not in keep_full)
-    return sorted(stale)
+    pattern = re.compile(
+        re.escape(store.key(BANK_FOLDER_PREFIX)) + r"[^/]+/" + re.escape(month_folder_suffix(month))
+    )
+    return sorted(k for k in store.list_keys(BANK_FOLDER_PREFIX)
+                  if pattern.match(k) and k not in keep_full)
 
 
 def remove_staging(store: ExtractStore, run_id: str) -> None:

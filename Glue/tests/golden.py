@@ -18,6 +18,7 @@ from extract_job.months import ExtractMonth
 
 SHARED_DIR = REPO_ROOT / "testdata" / "golden"
 LOCAL_CASE = "local-worked-example"
+LOCAL_ERROR_CASE = "local-token-collision"
 
 
 @dataclass(frozen=True)
@@ -37,9 +38,20 @@ def shared_case_names() -> list[str]:
     return sorted(p.name for p in SHARED_DIR.iterdir() if (p / "case.json").is_file())
 
 
-def case_names() -> list[str]:
-    """The cases to run: the shared vectors, or our own case while there are none."""
-    return shared_case_names() or [LOCAL_CASE]
+def _has_error(name: str) -> bool:
+    return json.loads((SHARED_DIR / name / "case.json").read_text(encoding="utf-8")).get("error") is not None
+
+
+def ok_case_names() -> list[str]:
+    """Cases that publish files: the shared vectors, or our own case while there are none."""
+    shared = shared_case_names()
+    return [n for n in shared if not _has_error(n)] if shared else [LOCAL_CASE]
+
+
+def error_case_names() -> list[str]:
+    """Cases that must fail before publishing anything."""
+    shared = shared_case_names()
+    return [n for n in shared if _has_error(n)] if shared else [LOCAL_ERROR_CASE]
 
 
 def load_case(folder: Path) -> GoldenCase:
@@ -102,4 +114,19 @@ def write_local_case(folder: Path) -> Path:
                        + 'Coral Bank & Trust,7,"1 Main St, Suite ""B""",2026-03,1,50,3,350,116.67,116.67\n'
                        + "Coral Bank & Trust,8,,2026-03,0,0,0,0,0.00,\n").encode())
     empty.write_bytes(HEADER.encode())
+    return case
+
+
+def write_local_error_case(folder: Path) -> Path:
+    """Our own error case: two banks whose names give one token."""
+    case = folder / LOCAL_ERROR_CASE
+    (case / "expected").mkdir(parents=True)
+    (case / "case.json").write_text(json.dumps({
+        "description": "token collision", "months": ["2026-03"],
+        "error": {"kind": "token_collision", "message_contains": ["Bank A", "Bank-A"]}}))
+    (case / "ods.json").write_text(json.dumps({
+        "bank": [{"idbank": 1, "name": "Bank A", "capitalization": 0},
+                 {"idbank": 2, "name": "Bank-A", "capitalization": 0}],
+        "branch": [], "client": [], "account": [], "loans": []}))
+    (case / "expected" / "rows.json").write_text("[]")
     return case

@@ -7,16 +7,14 @@ from __future__ import annotations
 
 import pytest
 
-from golden import case_names
+from golden import error_case_names, ok_case_names
 from extract_job.keys import TokenError
 from extract_job.manifest import data_quality_json
 from extract_job.month_files import data_quality_by_month, render_months
 
 
-@pytest.mark.parametrize("golden_case", case_names(), indirect=True)
+@pytest.mark.parametrize("golden_case", ok_case_names(), indirect=True)
 def test_rendered_files_match_the_golden_bytes(golden_case):
-    if golden_case.error:
-        pytest.skip("error case: covered by test_error_cases_fail_naming_the_banks")
     rendered = render_months(golden_case.months, golden_case.banks, golden_case.rows)
     produced = {f.key: f.body for files in rendered.values() for f in files}
     assert sorted(produced) == sorted(golden_case.files)
@@ -24,10 +22,8 @@ def test_rendered_files_match_the_golden_bytes(golden_case):
         assert body == golden_case.files[key], f"{golden_case.name}: {key} differs"
 
 
-@pytest.mark.parametrize("golden_case", case_names(), indirect=True)
+@pytest.mark.parametrize("golden_case", ok_case_names(), indirect=True)
 def test_every_file_row_is_accounted_for(golden_case):
-    if golden_case.error:
-        pytest.skip("error case")
     rendered = render_months(golden_case.months, golden_case.banks, golden_case.rows)
     assert sum(f.rows for files in rendered.values() for f in files) == len(golden_case.rows)
     for month, files in rendered.items():
@@ -38,10 +34,8 @@ def test_every_file_row_is_accounted_for(golden_case):
                 assert f.control_totals[column] == sum(getattr(r, column) for r in mine)
 
 
-@pytest.mark.parametrize("golden_case", case_names(), indirect=True)
+@pytest.mark.parametrize("golden_case", ok_case_names(), indirect=True)
 def test_data_quality_rows_fit_the_manifest(golden_case):
-    if golden_case.error:
-        pytest.skip("error case")
     quality = data_quality_by_month(golden_case.months, golden_case.data_quality)
     for month, row in quality.items():
         dq = data_quality_json(row)
@@ -50,10 +44,9 @@ def test_data_quality_rows_fit_the_manifest(golden_case):
         assert dq["loans_read"] == dq["loans_used"] + sum(dq["excluded"].values())
 
 
-@pytest.mark.parametrize("golden_case", case_names(), indirect=True)
+@pytest.mark.parametrize("golden_case", error_case_names(), indirect=True)
 def test_error_cases_fail_naming_the_banks(golden_case):
-    if not golden_case.error:
-        pytest.skip("no error expected")
+    assert golden_case.error is not None
     assert not golden_case.files, "an error case must not have expected files"
     with pytest.raises(TokenError) as info:
         render_months(golden_case.months, golden_case.banks, golden_case.rows)
