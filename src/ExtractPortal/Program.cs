@@ -1,4 +1,7 @@
+using ExtractPortal.Cli;
 using ExtractPortal.Components;
+
+if (CommandLine.IsVerb(args)) return await CommandLine.RunAsync(args);
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -24,4 +27,5 @@ app.MapStaticAssets();
 app.MapRazorComponents<App>()
     .AddInteractiveServerRenderMode();
 
-app.Run();
+await app.RunAsync();
+return 0;

@@ -1,0 +1,22 @@
+using DuckDB.NET.Data;
+
+namespace ExtractPortal.Pipeline.Sources;
+
+/// <summary>Rows copied from the ODS into the engine's working database, per table.</summary>
+public sealed record SourceLoadStats(IReadOnlyDictionary<string, long> RowsPerTable);
+
+/// <summary>
+/// Where the ODS data comes from. A source copies the dimension tables whole and only the loans of
+/// the requested window into tables named as in ods-schema.sql in the engine's DuckDB database,
+/// pushing the date predicate down to the source.
+/// </summary>
+public interface IOdsSource
+{
+    /// <summary>A short description for logs and manifests (never includes credentials).</summary>
+    string Description { get; }
+
+    Task<SourceLoadStats> LoadAsync(DuckDBConnection target, DateOnly windowStart, DateOnly windowEnd, CancellationToken ct);
+
+    /// <summary>Checks that the ODS is reachable and has the expected tables (for /readyz and early errors).</summary>
+    Task CheckAsync(CancellationToken ct);
+}

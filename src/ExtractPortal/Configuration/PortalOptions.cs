@@ -1,0 +1,57 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ExtractPortal.Configuration;
+
+public enum PortalMode { Local, Aws }
+
+/// <summary>
+/// The "Portal" configuration section, shared by the web portal and the command-line verbs.
+/// Validated at start-up: a wrong value stops the app with a message naming the setting.
+/// </summary>
+public sealed class PortalOptions : IValidatableObject
+{
+    public const string Section = "Portal";
+
+    /// <summary>Local (default): demo ODS or a PostgreSQL ODS, DuckDB engine, local folder store. Aws: Glue, S3, CloudWatch Logs.</summary>
+    public PortalMode Mode { get; set; } = PortalMode.Local;
+
+    /// <summary>
+    /// Where local mode keeps its state: the demo ODS, the extract store, the run history. Empty means
+    /// the user's local data folder (~/.local/share/ExtractPortal), so the portal and the command line
+    /// share one store whatever the working directory.
+    /// </summary>
+    public string? DataFolder { get; set; }
+
+    /// <summary>An Npgsql connection string of a PostgreSQL ODS; empty means the embedded demo ODS.
+    /// Keep passwords out of appsettings.json: use an environment variable or appsettings.Local.json (git-ignored).</summary>
+    public string? OdsConnectionString { get; set; }
+
+    /// <summary>Shown in the app bar so nobody confuses a demo with production.</summary>
+    [Required, StringLength(40, MinimumLength = 1)]
+    public string EnvironmentName { get; set; } = "LOCAL";
+
+    /// <summary>How many local extract runs may execute at once (each is one DuckDB pass).</summary>
+    [Range(1, 8)]
+    public int MaxConcurrentRuns { get; set; } = 1;
+
+    public string ResolvedDataFolder => string.IsNullOrWhiteSpace(DataFolder)
+        ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "ExtractPortal")
+        : Path.GetFullPath(DataFolder);
+
+    /// <summary>The local extract store: laid out exactly like the S3 bucket's extract prefix.</summary>
+    public string ExtractStoreFolder => Path.Combine(ResolvedDataFolder, "extracts");
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!string.IsNullOrWhiteSpace(OdsConnectionString))
+        {
+            string? error = null;
+            try { _ = new Npgsql.NpgsqlConnectionStringBuilder(OdsConnectionString); }
+            catch (ArgumentException e) { error = e.Message; }
+            if (error is not null)
+                yield return new ValidationResult($"Portal:OdsConnectionString is not a valid Npgsql connection string: {error}", [nameof(OdsConnectionString)]);
+        }
+        if (DataFolder is { Length: > 0 } folder && folder.IndexOfAny(Path.GetInvalidPathChars()) >= 0)
+            yield return new ValidationResult("Portal:DataFolder is not a valid path", [nameof(DataFolder)]);
+    }
+}
