@@ -14,6 +14,7 @@ suite() {
 }
 
 suite ".NET (xunit: pipeline, portal, end-to-end)" dotnet test ExtractPortal.sln -c Release
+suite "Terraform checks (HCL, provider schema, policy rules, SFTP, alert pattern)" Terraform/tests/run.sh
 
 echo
 if [ ${#failed[@]} -gt 0 ]; then
