@@ -272,3 +272,16 @@ test('literal_password: a password variable with a default', () => catches('lite
   'variable "db_password" {\n type = string\n description = "x"\n sensitive = true\n}'));
 test('literal_password: a password in a tfvars file', () => catches('literal_password',
   { 'main.tf': '', 'environments/x.tfvars': 'ods_password = "changeme123"\n' }));
+
+test('README documents every module input and output', async () => {
+  const { parseDir } = require('./lib/check');
+  const readme = fs.readFileSync(path.join(tfRoot, 'README.md'), 'utf8');
+  const missing = [];
+  for (const dir of [tfRoot, ...fs.readdirSync(path.join(tfRoot, 'modules')).map(m => path.join(tfRoot, 'modules', m))]) {
+    const { files } = await parseDir(dir);
+    for (const { json } of files) for (const n of [...Object.keys(json.variable || {}), ...Object.keys(json.output || {})]) {
+      if (!readme.includes('`' + n + '`')) missing.push(`${path.relative(tfRoot, dir) || 'root'}: ${n}`);
+    }
+  }
+  assert.deepEqual(missing, []);
+});
