@@ -122,7 +122,7 @@ test('no password anywhere in the Terraform folder (README included)', () => {
       const p = path.join(d, e.name);
       if (e.isDirectory()) { if (!['tests', '.terraform', '.build'].includes(e.name)) walk(p); continue; }
       const text = fs.readFileSync(p, 'utf8');
-      for (const m of text.matchAll(/password\s*[:=]\s*"([^"$]+)"/gi)) hits.push(`${path.relative(tfRoot, p)}: ${m[0]}`);
+      for (const m of text.matchAll(/password[ \t]*[:=][ \t]*"([^"$\n]+)"/gi)) hits.push(`${path.relative(tfRoot, p)}: ${m[0]}`);
     }
   })(tfRoot);
   assert.deepEqual(hits, []);

@@ -274,7 +274,7 @@ function policyRules(d, files, add) {
     const where = trail.slice(0, 3).join('.');
     if (trail[0] === 'variable') continue;
     if (pwKey(key) && value.trim() !== '' && !isExpression(value)) add('literal_password', file, where, `"${key}" has a literal value`);
-    for (const m of value.matchAll(/"?(password|passwd)"?\s*[:=]\s*"([^"$]+)"/gi)) add('literal_password', file, where, `literal ${m[1]} in an expression`);
+    for (const m of value.matchAll(/"?(password|passwd)"?\s*[:=]\s*"([^"$\n]+)"/gi)) add('literal_password', file, where, `literal ${m[1]} in an expression`);
   }
   for (const [n, v] of Object.entries(d.variable)) if (/password|passwd/i.test(n) && 'default' in v.body && v.body.default !== null) add('literal_password', v.file, `var.${n}`, 'a password variable has a default value');
 }
