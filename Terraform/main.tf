@@ -42,42 +42,42 @@ module "network" {
 }
 
 module "secrets" {
-  source                = "./modules/secrets"
-  name_prefix           = local.name_prefix
-  aws_region            = var.aws_region
-  kms_key_arn           = module.kms.key_arn
-  ods_host              = var.ods_host
-  ods_port              = var.ods_port
-  ods_database          = var.ods_database
-  ods_username          = var.ods_username
-  rotation_days         = var.secret_rotation_days
-  subnet_ids            = var.private_subnet_ids
+  source                     = "./modules/secrets"
+  name_prefix                = local.name_prefix
+  aws_region                 = var.aws_region
+  kms_key_arn                = module.kms.key_arn
+  ods_host                   = var.ods_host
+  ods_port                   = var.ods_port
+  ods_database               = var.ods_database
+  ods_username               = var.ods_username
+  rotation_days              = var.secret_rotation_days
+  subnet_ids                 = var.private_subnet_ids
   rotation_security_group_id = module.network.rotation_security_group_id
 }
 
 module "glue" {
-  source                 = "./modules/glue"
-  name_prefix            = local.name_prefix
-  aws_region             = var.aws_region
-  account_id             = data.aws_caller_identity.current.account_id
-  partition              = data.aws_partition.current.partition
-  kms_key_arn            = module.kms.key_arn
-  artifacts_bucket       = module.storage.artifacts_bucket_name
-  extracts_bucket        = module.storage.extracts_bucket_name
-  output_prefix          = var.output_prefix
-  glue_source_dir        = local.glue_source_dir
-  ods_host               = var.ods_host
-  ods_port               = var.ods_port
-  ods_database           = var.ods_database
-  secret_arn             = module.secrets.secret_arn
-  subnet_id              = var.private_subnet_ids[0]
-  security_group_id      = module.network.glue_security_group_id
-  worker_type            = var.glue_worker_type
-  number_of_workers      = var.glue_number_of_workers
-  timeout_minutes        = var.glue_timeout_minutes
-  max_retries            = var.glue_max_retries
-  max_concurrent_runs    = var.glue_max_concurrent_runs
-  log_retention_days     = var.log_retention_days
+  source              = "./modules/glue"
+  name_prefix         = local.name_prefix
+  aws_region          = var.aws_region
+  account_id          = data.aws_caller_identity.current.account_id
+  partition           = data.aws_partition.current.partition
+  kms_key_arn         = module.kms.key_arn
+  artifacts_bucket    = module.storage.artifacts_bucket_name
+  extracts_bucket     = module.storage.extracts_bucket_name
+  output_prefix       = var.output_prefix
+  glue_source_dir     = local.glue_source_dir
+  ods_host            = var.ods_host
+  ods_port            = var.ods_port
+  ods_database        = var.ods_database
+  secret_arn          = module.secrets.secret_arn
+  subnet_id           = var.private_subnet_ids[0]
+  security_group_id   = module.network.glue_security_group_id
+  worker_type         = var.glue_worker_type
+  number_of_workers   = var.glue_number_of_workers
+  timeout_minutes     = var.glue_timeout_minutes
+  max_retries         = var.glue_max_retries
+  max_concurrent_runs = var.glue_max_concurrent_runs
+  log_retention_days  = var.log_retention_days
 }
 
 module "orchestration" {
@@ -95,19 +95,19 @@ module "orchestration" {
 }
 
 module "sftp" {
-  source             = "./modules/sftp"
-  count              = var.enable_sftp ? 1 : 0
-  name_prefix        = local.name_prefix
-  aws_region         = var.aws_region
-  partition          = data.aws_partition.current.partition
-  kms_key_arn        = module.kms.key_arn
-  extracts_bucket    = module.storage.extracts_bucket_name
-  output_prefix      = var.output_prefix
-  subnet_id          = coalesce(var.sftp_subnet_id, var.private_subnet_ids[0])
-  security_group_id  = module.network.sftp_security_group_id
-  sftp_username      = var.sftp_username
-  sftp_public_key    = var.sftp_public_key
-  instance_type      = var.sftp_instance_type
+  source            = "./modules/sftp"
+  count             = var.enable_sftp ? 1 : 0
+  name_prefix       = local.name_prefix
+  aws_region        = var.aws_region
+  partition         = data.aws_partition.current.partition
+  kms_key_arn       = module.kms.key_arn
+  extracts_bucket   = module.storage.extracts_bucket_name
+  output_prefix     = var.output_prefix
+  subnet_id         = coalesce(var.sftp_subnet_id, var.private_subnet_ids[0])
+  security_group_id = module.network.sftp_security_group_id
+  sftp_username     = var.sftp_username
+  sftp_public_key   = var.sftp_public_key
+  instance_type     = var.sftp_instance_type
 }
 
 # The operations portal (ECS Fargate behind an ALB, Cognito groups support / operator / auditor)

@@ -95,13 +95,13 @@ output "sftp_authorized_key_parameter" {
 # ------------------------------------------------------------------ for the portal (later issue)
 output "portal_settings" {
   description = "Everything the portal's AWS mode needs (Portal:Mode = Aws)."
-  value = {
-    region            = var.aws_region
-    glue_job_name     = module.glue.job_name
-    extracts_bucket   = module.storage.extracts_bucket_name
-    output_prefix     = var.output_prefix
-    kms_key_arn       = module.kms.key_arn
-    job_log_group     = module.glue.log_group_names["continuous"]
-    role_group_names  = ["support", "operator", "auditor"]
+  value       = {
+    region           = var.aws_region
+    glue_job_name    = module.glue.job_name
+    extracts_bucket  = module.storage.extracts_bucket_name
+    output_prefix    = var.output_prefix
+    kms_key_arn      = module.kms.key_arn
+    job_log_group    = module.glue.log_group_names["continuous"]
+    role_group_names = ["support", "operator", "auditor"]
   }
 }
