@@ -13,12 +13,12 @@ namespace ExtractPortal.Pipeline.Engine;
 /// tables and the window's loans from the ODS, register the months as data, run the shared SQL,
 /// render each bank's file and publish month by month.
 /// </summary>
-public sealed class ExtractEngine(IOdsSource source, LocalExtractStore store, TimeProvider clock, ILogger<ExtractEngine> logger)
+public sealed class ExtractEngine(IOdsSource source, IExtractStore store, TimeProvider clock, ILogger<ExtractEngine> logger)
 {
     public const string EngineName = "duckdb-local";
 
     public IOdsSource Source => source;
-    public LocalExtractStore Store => store;
+    public IExtractStore Store => store;
 
     public async Task<ExtractRunResult> RunAsync(ExtractRequest request, IProgress<ExtractProgress>? progress, CancellationToken ct)
     {

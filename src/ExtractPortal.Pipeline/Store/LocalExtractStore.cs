@@ -27,7 +27,7 @@ public sealed class StagedMonth(ExtractMonth month, string runId, string folder)
 /// marker leaves the month as it was; one that dies after it is rolled forward by the next run of
 /// that month (or the portal's start-up sweep). One run per month at a time, across processes.
 /// </summary>
-public sealed class LocalExtractStore
+public sealed class LocalExtractStore : IExtractStore
 {
     private const string CommitMarker = "COMMIT";
     private const string LocksFolder = "locks";
@@ -39,6 +39,8 @@ public sealed class LocalExtractStore
     }
 
     public string Root { get; }
+
+    public string Description => Root;
 
     /// <summary>Test hook: called after each file is moved into place (to simulate a crash mid-publish).</summary>
     internal Action<string>? AfterFileMoved { get; set; }
