@@ -3,7 +3,6 @@ using DuckDB.NET.Data;
 using ExtractPortal.Pipeline.Months;
 using ExtractPortal.Pipeline.Rendering;
 using ExtractPortal.Pipeline.Sources;
-using ExtractPortal.Pipeline.Sql;
 using ExtractPortal.Pipeline.Store;
 using Microsoft.Extensions.Logging;
 
@@ -14,12 +13,12 @@ namespace ExtractPortal.Pipeline.Engine;
 /// tables and the window's loans from the ODS, register the months as data, run the shared SQL,
 /// render each bank's file and publish month by month.
 /// </summary>
-public sealed class ExtractEngine(IOdsSource source, LocalExtractStore store, TimeProvider clock, ILogger<ExtractEngine> logger)
+public sealed class ExtractEngine(IOdsSource source, IExtractStore store, TimeProvider clock, ILogger<ExtractEngine> logger)
 {
     public const string EngineName = "duckdb-local";
 
     public IOdsSource Source => source;
-    public LocalExtractStore Store => store;
+    public IExtractStore Store => store;
 
     public async Task<ExtractRunResult> RunAsync(ExtractRequest request, IProgress<ExtractProgress>? progress, CancellationToken ct)
     {
@@ -38,27 +37,18 @@ public sealed class ExtractEngine(IOdsSource source, LocalExtractStore store, Ti
                 locks.Add(store.TryLockMonth(month) ?? throw new ExtractException(ExtractErrorKind.MonthBusy,
                     $"another run is already extracting {month}; wait for it or cancel it"));
 
-            using var duck = new DuckDBConnection("DataSource=:memory:");
-            await duck.OpenAsync(ct);
-            Execute(duck, string.Join(";\n", OdsTables.All.Select(OdsTables.DuckDbCreate)));
-
-            var windowStart = months[0].WindowStart;
-            var windowEnd = months[^1].WindowEnd;
-            Report(ExtractStage.Loading, $"reading {source.Description}: dimensions whole, loans from {windowStart:yyyy-MM-dd} to before {windowEnd:yyyy-MM-dd}");
+            using var workspace = new DuckDbWorkspace();
+            Report(ExtractStage.Loading, $"reading {source.Description}: dimensions whole, loans from {months[0].WindowStart:yyyy-MM-dd} to before {months[^1].WindowEnd:yyyy-MM-dd}");
             var load = Stopwatch.StartNew();
-            var sourceRows = await source.LoadAsync(duck, windowStart, windowEnd, ct);
+            var sourceRows = await workspace.LoadAsync(source, months, ct);
             logger.LogInformation("Read {Source} in {ElapsedMs} ms: {RowsPerTable}", source.Description, load.ElapsedMilliseconds,
                 string.Join(", ", sourceRows.RowsPerTable.Select(kv => $"{kv.Key}={kv.Value}")));
 
             ct.ThrowIfCancellationRequested();
             Report(ExtractStage.Computing, $"running the business logic SQL for {Describe(months)}");
             var compute = Stopwatch.StartNew();
-            RegisterParameters(duck, months);
-            foreach (var view in BusinessLogicSql.Views)
-                Execute(duck, $"CREATE TEMP VIEW {view.Name} AS {view.Body}");
-            var rows = ReadRows(duck);
-            var quality = ReadDataQuality(duck);
-            var banks = ExtractKeys.AssignTokens(ReadBanks(duck));   // before anything is published
+            var (rows, quality) = workspace.Compute(months);
+            var banks = ExtractKeys.AssignTokens(workspace.ReadBanks());   // before anything is published
             logger.LogInformation("Computed {Rows} branch rows for {Banks} banks in {ElapsedMs} ms", rows.Count, banks.Count, compute.ElapsedMilliseconds);
 
             var outcomes = new List<MonthOutcome>();
@@ -98,6 +88,20 @@ public sealed class ExtractEngine(IOdsSource source, LocalExtractStore store, Ti
         IReadOnlyList<BankFile> banks, IReadOnlyList<ExtractRow> rows, DataQuality quality, CancellationToken ct)
     {
         var staged = store.Stage(month, request.RunId);
+        try
+        {
+            return await StageAndPublishAsync(request, month, startedAt, banks, rows, quality, staged, ct);
+        }
+        catch when (!store.IsCommitted(staged))
+        {
+            store.Discard(staged);   // not committed: the month stays exactly as it was
+            throw;
+        }
+    }
+
+    private async Task<ExtractManifest> StageAndPublishAsync(ExtractRequest request, ExtractMonth month, DateTimeOffset startedAt,
+        IReadOnlyList<BankFile> banks, IReadOnlyList<ExtractRow> rows, DataQuality quality, StagedMonth staged, CancellationToken ct)
+    {
         var monthText = month.ToString();
         foreach (var bank in banks)
         {
@@ -153,86 +157,6 @@ public sealed class ExtractEngine(IOdsSource source, LocalExtractStore store, Ti
             manifest.Month, manifest.Files.Count, manifest.Files.Sum(f => f.Rows), manifest.Files.Sum(f => f.Bytes),
             manifest.DataQuality.LoansRead, manifest.DataQuality.LoansUsed, excluded.NullAmount, excluded.NullLoanDate,
             excluded.OrphanAccount, excluded.OrphanClient, excluded.OrphanBranch, excluded.OrphanBank);
-    }
-
-    /// <summary>The months reach the SQL as data: one row per month in extract_params.</summary>
-    private static void RegisterParameters(DuckDBConnection duck, IReadOnlyList<ExtractMonth> months)
-    {
-        Execute(duck, "CREATE TEMP TABLE extract_params (month VARCHAR, month_start DATE, window_start DATE, window_end DATE)");
-        using var appender = duck.CreateAppender("extract_params");
-        foreach (var month in months)
-            appender.CreateRow().AppendValue(month.ToString()).AppendValue(month.FirstDay)
-                .AppendValue(month.WindowStart).AppendValue(month.WindowEnd).EndRow();
-    }
-
-    internal static List<ExtractRow> ReadRows(DuckDBConnection duck)
-    {
-        using var command = duck.CreateCommand();
-        command.CommandText = BusinessLogicSql.ResultQuery;
-        using var reader = command.ExecuteReader();
-        var rows = new List<ExtractRow>();
-        int Col(string name) => reader.GetOrdinal(name);
-        while (reader.Read())
-        {
-            var avg = Col("avg_loan_amount_3m");
-            rows.Add(new ExtractRow(
-                reader.GetString(Col("month")),
-                reader.GetInt32(Col("bank_id")),
-                reader.IsDBNull(Col("bank_name")) ? null : reader.GetString(Col("bank_name")),
-                reader.GetInt32(Col("branch_id")),
-                reader.IsDBNull(Col("branch_address")) ? null : reader.GetString(Col("branch_address")),
-                reader.GetInt64(Col("loan_count")),
-                reader.GetInt64(Col("loan_amount")),
-                reader.GetInt64(Col("loan_count_3m")),
-                reader.GetInt64(Col("loan_amount_3m")),
-                reader.GetDecimal(Col("moving_avg_loan_amount_3m")),
-                reader.IsDBNull(avg) ? null : reader.GetDecimal(avg)));
-        }
-        return rows;
-    }
-
-    internal static Dictionary<string, DataQuality> ReadDataQuality(DuckDBConnection duck)
-    {
-        using var command = duck.CreateCommand();
-        command.CommandText = BusinessLogicSql.DataQualityQuery;
-        using var reader = command.ExecuteReader();
-        var result = new Dictionary<string, DataQuality>();
-        long L(string name) => reader.IsDBNull(reader.GetOrdinal(name)) ? 0 : reader.GetInt64(reader.GetOrdinal(name));
-        while (reader.Read())
-        {
-            result[reader.GetString(reader.GetOrdinal("month"))] = new DataQuality
-            {
-                LoansRead = L("loans_read"),
-                LoansUsed = L("loans_used"),
-                Excluded = new ExcludedLoans
-                {
-                    NullAmount = L("null_amount"),
-                    NullLoanDate = L("null_loan_date"),
-                    OrphanAccount = L("orphan_account"),
-                    OrphanClient = L("orphan_client"),
-                    OrphanBranch = L("orphan_branch"),
-                    OrphanBank = L("orphan_bank"),
-                },
-            };
-        }
-        return result;
-    }
-
-    private static List<(int, string?)> ReadBanks(DuckDBConnection duck)
-    {
-        using var command = duck.CreateCommand();
-        command.CommandText = "SELECT idbank, name FROM bank ORDER BY idbank";
-        using var reader = command.ExecuteReader();
-        var banks = new List<(int, string?)>();
-        while (reader.Read()) banks.Add((reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetString(1)));
-        return banks;
-    }
-
-    private static void Execute(DuckDBConnection duck, string sql)
-    {
-        using var command = duck.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
     }
 
     private static string Describe(IReadOnlyList<ExtractMonth> months) =>

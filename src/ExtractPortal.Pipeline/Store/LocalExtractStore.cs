@@ -27,7 +27,7 @@ public sealed class StagedMonth(ExtractMonth month, string runId, string folder)
 /// marker leaves the month as it was; one that dies after it is rolled forward by the next run of
 /// that month (or the portal's start-up sweep). One run per month at a time, across processes.
 /// </summary>
-public sealed class LocalExtractStore
+public sealed class LocalExtractStore : IExtractStore
 {
     private const string CommitMarker = "COMMIT";
     private const string LocksFolder = "locks";
@@ -39,6 +39,8 @@ public sealed class LocalExtractStore
     }
 
     public string Root { get; }
+
+    public string Description => Root;
 
     /// <summary>Test hook: called after each file is moved into place (to simulate a crash mid-publish).</summary>
     internal Action<string>? AfterFileMoved { get; set; }
@@ -106,6 +108,16 @@ public sealed class LocalExtractStore
         if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         Directory.CreateDirectory(folder);
         return new StagedMonth(month, runId, folder);
+    }
+
+    /// <summary>True once the month's commit marker exists: from then on the publish completes, now or by recovery.</summary>
+    public bool IsCommitted(StagedMonth staged) => File.Exists(Path.Combine(staged.Folder, CommitMarker));
+
+    /// <summary>Removes an uncommitted staging folder (best effort: recovery removes it otherwise).</summary>
+    public void Discard(StagedMonth staged)
+    {
+        try { if (Directory.Exists(staged.Folder)) Directory.Delete(staged.Folder, recursive: true); }
+        catch (IOException) { }
     }
 
     /// <summary>Verifies the staged files, commits, moves them into place and writes the manifests.</summary>

@@ -60,7 +60,7 @@ public static class ExtractCommand
                 $"cli:{Environment.UserName}", parsed.Reason);
 
             var result = await engine.RunAsync(request, progress: null, ct);
-            await stdout.WriteLineAsync($"run {result.RunId}: {source.Description} -> {store.Root} in {result.Elapsed.TotalSeconds:0.0} s");
+            await stdout.WriteLineAsync($"run {result.RunId}: {source.Description} -> {store.Description} in {result.Elapsed.TotalSeconds:0.0} s");
             foreach (var outcome in result.Months)
                 await stdout.WriteLineAsync(Summarize(outcome.Manifest));
             return 0;

@@ -1,0 +1,25 @@
+# Example values for the dev stage (no secrets here: the ODS password goes into Secrets Manager,
+# the SFTP key into SSM; see README). Replace the ids with your VPC's.
+environment = "dev"
+aws_region  = "us-east-1"
+
+vpc_id                  = "vpc-0a1b2c3d4e5f60718"
+private_subnet_ids      = ["subnet-0aa11bb22cc33dd44", "subnet-0ee55ff66aa77bb88"]
+private_route_table_ids = ["rtb-0123456789abcdef0"]
+ods_cidr_blocks         = ["10.20.10.0/24", "10.20.11.0/24"]
+ods_database            = "postgres"
+
+glue_worker_type       = "G.1X"
+glue_number_of_workers = 2
+glue_timeout_minutes   = 60
+
+# The external system's test environment only.
+sftp_allowed_cidrs = ["198.51.100.0/28"]
+sftp_instance_type = "t3.micro"
+
+log_retention_days = 30
+
+tags = {
+  CostCentre = "data-platform"
+  Owner      = "data-support@mybigbank.co.za"
+}

@@ -1,0 +1,52 @@
+using System.Diagnostics;
+using System.Text.Json;
+using ExtractPortal.Pipeline.Engine;
+using ExtractPortal.Pipeline.Months;
+using ExtractPortal.Pipeline.Sources;
+using ExtractPortal.Pipeline.Store;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace ExtractPortal.Benchmarks.Engine;
+
+/// <summary>
+/// One measurement in a process of its own, so the peak resident memory (VmHWM) is that of the
+/// scenario alone. Prints {"elapsed_ms":..., "peak_rss_mib":..., "loans_read":...}.
+///   extract  --duckdb PATH | --postgres CONN  --month M --store FOLDER   the whole engine run
+///   floor    --duckdb PATH --month M          the shared SQL alone over the window's tables already in memory
+/// </summary>
+public static class EngineScenario
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        string Arg(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() ?? "";
+        var month = ExtractMonth.Parse(Arg("--month"));
+        IOdsSource source = Arg("--duckdb") is { Length: > 0 } path
+            ? new DuckDbFileOdsSource(path, "benchmark DuckDB ODS")
+            : new PostgresOdsSource(Arg("--postgres"));
+        long loansRead;
+        var watch = Stopwatch.StartNew();
+        if (args[0] == "floor")
+        {
+            using var workspace = new DuckDbWorkspace();
+            loansRead = (await workspace.LoadAsync(source, [month], CancellationToken.None)).RowsPerTable["loans"];
+            watch.Restart();
+            workspace.Compute([month]);
+        }
+        else
+        {
+            var engine = new ExtractEngine(source, new LocalExtractStore(Arg("--store")), TimeProvider.System, NullLogger<ExtractEngine>.Instance);
+            var result = await engine.RunAsync(new ExtractRequest([month], ExtractRequest.NewRunId(DateTimeOffset.UtcNow), "benchmark", "benchmark"), null, CancellationToken.None);
+            loansRead = result.SourceRows.RowsPerTable["loans"];
+        }
+        var elapsed = watch.Elapsed.TotalMilliseconds;
+        Console.WriteLine(JsonSerializer.Serialize(new { elapsed_ms = Math.Round(elapsed), peak_rss_mib = PeakRssMiB(), loans_read = loansRead }));
+        return 0;
+    }
+
+    /// <summary>The process's peak resident set (Linux VmHWM), which includes DuckDB's native memory.</summary>
+    private static double PeakRssMiB()
+    {
+        var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM:"));
+        return Math.Round(long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0, 1);
+    }
+}
