@@ -115,6 +115,7 @@ public static class PortalHosting
     {
         try
         {
+            _ = app.Services.GetRequiredService<IOptions<PortalOptions>>().Value;   // validate before the host logs anything
             await app.RunAsync();
             return 0;
         }

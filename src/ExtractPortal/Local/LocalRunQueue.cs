@@ -48,9 +48,16 @@ public sealed class LocalRunQueue(
     {
         var workers = Enumerable.Range(0, options.Value.MaxConcurrentRuns).Select(_ => Task.Run(async () =>
         {
-            await foreach (var runId in _queue.Reader.ReadAllAsync(stoppingToken))
-                await RunOneAsync(runId, stoppingToken);
-        }, stoppingToken));
+            try
+            {
+                await foreach (var runId in _queue.Reader.ReadAllAsync(stoppingToken))
+                    await RunOneAsync(runId, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                // the portal is stopping
+            }
+        }, CancellationToken.None));
         return Task.WhenAll(workers);
     }
 

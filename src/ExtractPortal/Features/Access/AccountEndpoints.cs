@@ -32,6 +32,8 @@ public static class AccountEndpoints
                 var options = context.RequestServices.GetRequiredService<IOptions<PortalOptions>>().Value;
                 if (options.Mode != PortalMode.Local || !IsLoopback(context))
                 {
+                    // A bare 404, as if the page did not exist (no status page re-executed with this method).
+                    if (context.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } pages) pages.Enabled = false;
                     context.Response.StatusCode = StatusCodes.Status404NotFound;
                     return;
                 }
