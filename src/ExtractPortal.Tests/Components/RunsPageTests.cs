@@ -68,6 +68,22 @@ public sealed class RunsPageTests : PortalComponentTest
     }
 
     [Fact]
+    public async Task Only_rows_of_active_runs_refresh_and_they_do_by_themselves()
+    {
+        var done = await SeedAsync("2026-01", RunState.Succeeded);
+        var running = await SeedAsync("2026-02", RunState.Running);
+        RunsPage.PollInterval = TimeSpan.FromMilliseconds(100);
+        SignInAs(Roles.Support);
+        var cut = Ctx.Render<RunsPage>();
+        cut.WaitForAssertion(() => Assert.Equal(["running", "succeeded"], cut.FindAll(".state-chip").Select(c => c.GetAttribute("data-state"))));
+        await Service<IRunStore>().ReportProgressAsync(running, "Publishing", "publishing 2026-02", 0, default);
+        cut.WaitForAssertion(() => Assert.Contains("running: publishing", cut.Find("[data-testid=runs-grid] tbody tr").TextContent));
+        await Service<IRunStore>().CompleteAsync(running, RunState.Succeeded, null, default);
+        cut.WaitForAssertion(() => Assert.Equal(["succeeded", "succeeded"], cut.FindAll(".state-chip").Select(c => c.GetAttribute("data-state"))));
+        Assert.NotNull(done);
+    }
+
+    [Fact]
     public void Shows_the_empty_state()
     {
         SignInAs(Roles.Support);

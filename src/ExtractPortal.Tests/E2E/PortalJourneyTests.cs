@@ -110,6 +110,56 @@ public sealed class PortalJourneyTests
     }
 
     [Fact]
+    public async Task Pages_are_reachable_and_usable_by_keyboard()
+    {
+        await using var app = PortalApp.Start();
+        await using var browser = await StartAsync();
+        var context = await browser.Browser.NewContextAsync(new() { BaseURL = app.BaseAddress.ToString().TrimEnd('/') });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/signin");
+        await ScreenshotAsync(page, "signin");
+        await AssertAccessibleAsync(page, "sign-in");
+        // Sign in with the keyboard only: Tab to the operator's button, Enter.
+        var reached = await TabUntilAsync(page, el => el.Contains("signin-operator"), 10);
+        Assert.True(reached, "the operator sign-in button is not reachable by Tab");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForURLAsync(url => url.Contains("/runs") && !url.Contains("/signin"), new() { Timeout = 60_000 });
+        await WaitForCircuitAsync(page);
+        await page.GetByTestId("runs-empty").WaitForAsync();
+
+        var seen = new List<string>();
+        for (var i = 0; i < 40; i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            seen.Add(await page.EvaluateAsync<string>("() => { const e = document.activeElement; return (e.getAttribute('data-testid') || '') + '|' + (e.getAttribute('href') || '') + '|' + (e.textContent || '').trim().slice(0, 40); }"));
+        }
+        var all = string.Join("\n", seen);
+        foreach (var expected in new[] { "|/runs|", "|/extracts|", "|/backfill|", "open-backfill|", "Sign out" })
+            Assert.Contains(expected, all);
+
+        // Open the dialog from the keyboard and close it with Escape.
+        await page.GetByTestId("open-backfill").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await page.GetByTestId("backfill-preview").WaitForAsync();
+        await page.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(page.GetByTestId("backfill-preview")).ToHaveCountAsync(0);
+
+        await GotoAsync(page, "/access-denied");
+        await ScreenshotAsync(page, "access-denied");
+        await AssertAccessibleAsync(page, "access denied");
+    }
+
+    private static async Task<bool> TabUntilAsync(IPage page, Func<string, bool> match, int max)
+    {
+        for (var i = 0; i < max; i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            if (match(await page.EvaluateAsync<string>("() => document.activeElement.outerHTML"))) return true;
+        }
+        return false;
+    }
+
+    [Fact]
     public async Task Two_browsers_clicking_at_once_get_the_same_run()
     {
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
