@@ -181,6 +181,54 @@ resource "aws_security_group" "s" {
   assert.deepEqual(f, []);
 });
 
+test('reference: iterators of nested dynamic blocks are not references', async () => {
+  const f = await check(`resource "aws_wafv2_web_acl" "w" {
+  name  = "w"
+  scope = "REGIONAL"
+  default_action {
+    allow {}
+  }
+  dynamic "rule" {
+    for_each = { AWSManagedRulesCommonRuleSet = 20 }
+    content {
+      name     = rule.key
+      priority = rule.value
+      override_action {
+        none {}
+      }
+      statement {
+        managed_rule_group_statement {
+          name        = rule.key
+          vendor_name = "AWS"
+          dynamic "rule_action_override" {
+            for_each = ["SizeRestrictions_BODY"]
+            content {
+              name = rule_action_override.value
+              action_to_use {
+                count {}
+              }
+            }
+          }
+        }
+      }
+      visibility_config {
+        cloudwatch_metrics_enabled = true
+        metric_name                = rule.key
+        sampled_requests_enabled   = true
+      }
+    }
+  }
+  visibility_config {
+    cloudwatch_metrics_enabled = true
+    metric_name                = "w"
+    sampled_requests_enabled   = true
+  }
+}`);
+  assert.deepEqual(f, []);
+  const bad = await check('resource "aws_sqs_queue" "q" { name = rule_action_override.value }');
+  assert.ok(bad.some(x => x.rule === 'reference'));
+});
+
 // ---------------------------------------------------------------- rule: schema
 test('schema_type: resource type not in the provider', () => catches('schema_type',
   'resource "aws_s3_bukket" "b" { bucket = "x" }', 'resource "aws_sqs_queue" "q" { name = "x" }'));
