@@ -84,6 +84,28 @@ public sealed class RunsPageTests : PortalComponentTest
     }
 
     [Fact]
+    public async Task Sorting_is_done_by_the_store_and_kept_in_the_url()
+    {
+        var store = Service<IRunStore>();
+        foreach (var (month, seconds) in new[] { ("2026-01", 5), ("2026-02", 50), ("2026-03", 20) })
+        {
+            Clock.Now = Clock.Now.AddMinutes(1);
+            var run = await store.StartOrGetActiveAsync(new NewRun(month, "o", "r", null), default);
+            await store.MarkRunningAsync(run.Run.RunId, default);
+            Clock.Now = Clock.Now.AddSeconds(seconds);
+            await store.CompleteAsync(run.Run.RunId, RunState.Succeeded, null, default);
+        }
+        SignInAs(Roles.Support);
+        var cut = Ctx.Render<RunsPage>();
+        string Months() => string.Join(" ", cut.FindAll("[data-testid=runs-grid] tbody tr").Select(r => r.Children[2].TextContent.Trim()));
+        cut.WaitForAssertion(() => Assert.Equal("2026-03 2026-02 2026-01", Months()));
+        var header = cut.FindAll("th").First(th => th.TextContent.Contains("Duration"));
+        header.QuerySelector("button.sort-direction-icon")!.Click();   // the header's Sort button (a real, focusable button)
+        cut.WaitForAssertion(() => Assert.Contains("sort=duration", Service<NavigationManager>().Uri));
+        cut.WaitForAssertion(() => Assert.True(Months() is "2026-01 2026-03 2026-02" or "2026-02 2026-03 2026-01", Months()));
+    }
+
+    [Fact]
     public void Shows_the_empty_state()
     {
         SignInAs(Roles.Support);
