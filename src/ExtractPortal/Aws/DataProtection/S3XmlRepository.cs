@@ -68,6 +68,7 @@ public sealed partial class S3XmlRepository(IAmazonS3 s3, string bucket, string 
             ContentBody = element.ToString(SaveOptions.DisableFormatting),
             ContentType = "application/xml",
             ServerSideEncryptionMethod = ServerSideEncryptionMethod.AWSKMS,
+            UseChunkEncoding = false, // a small body: one signed payload (S3-compatible servers rarely speak aws-chunked)
         };
         if (!string.IsNullOrWhiteSpace(kmsKeyId)) put.ServerSideEncryptionKeyManagementServiceKeyId = kmsKeyId;
         put.Headers["If-None-Match"] = "*"; // never overwrite an existing key
