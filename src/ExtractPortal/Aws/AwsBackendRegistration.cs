@@ -29,12 +29,17 @@ public static class AwsBackendRegistration
     /// </summary>
     public static IServiceCollection AddAwsBackends(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddSingleton<AwsBackendsMarker>();
         services.AddAwsClients(configuration);
         services.AddS3DataProtection(configuration);
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<PortalOptions>>(new SeamsImplemented(services));
         services.AddOptions<PortalOptions>().ValidateOnStart();
         return services;
     }
+
+    public static bool IsRegistered(IServiceCollection services) => services.Any(d => d.ServiceType == typeof(AwsBackendsMarker));
+
+    private sealed class AwsBackendsMarker;
 
     public static IReadOnlyList<Type> MissingSeams(IServiceCollection services) =>
         Seams.Where(seam => services.All(d => d.ServiceType != seam)).ToList();

@@ -21,7 +21,10 @@ public static class PortalHosting
         builder.Services.AddOptions<PortalOptions>()
             .Bind(builder.Configuration.GetSection(PortalOptions.Section))
             .ValidateDataAnnotations()
-            .ValidateOnStart(); // AWS mode adds its own checks (Aws section, every seam implemented): Aws/AwsBackendRegistration.cs
+            // AWS mode adds its own checks (the Aws section, every seam implemented): Aws/AwsBackendRegistration.cs
+            .Validate(o => o.Mode == PortalMode.Local || AwsBackendRegistration.IsRegistered(builder.Services),
+                "Portal:Mode is Aws, but the AWS backends are not registered (services.AddAwsBackends); use Portal:Mode=Local")
+            .ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;
     }
