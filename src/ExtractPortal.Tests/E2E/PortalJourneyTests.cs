@@ -141,7 +141,13 @@ public sealed class PortalJourneyTests
         await page.GetByTestId("open-backfill").FocusAsync();
         await page.Keyboard.PressAsync("Enter");
         await page.GetByTestId("backfill-preview").WaitForAsync();
-        await page.Keyboard.PressAsync("Escape");
+        await Field(page, "backfill-from").FocusAsync();   // keyboard focus inside the dialog
+        // MudBlazor wires the dialog's Escape handler from JS just after it opens: allow it a moment.
+        for (var attempt = 0; attempt < 10 && await page.GetByTestId("backfill-preview").CountAsync() > 0; attempt++)
+        {
+            await page.Keyboard.PressAsync("Escape");
+            await page.WaitForTimeoutAsync(300);
+        }
         await Assertions.Expect(page.GetByTestId("backfill-preview")).ToHaveCountAsync(0);
 
         await GotoAsync(page, "/access-denied");
