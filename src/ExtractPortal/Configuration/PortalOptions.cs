@@ -34,6 +34,13 @@ public sealed class PortalOptions : IValidatableObject
     [Range(1, 8)]
     public int MaxConcurrentRuns { get; set; } = 1;
 
+    /// <summary>
+    /// Networks (CIDR) besides loopback from which the local development sign-in answers. Empty by
+    /// default; the Docker stack sets its private bridge networks, since the browser's requests reach
+    /// the container from the bridge gateway, not from loopback. Never used in AWS mode.
+    /// </summary>
+    public List<string> DevSignInNetworks { get; set; } = [];
+
     public string ResolvedDataFolder => string.IsNullOrWhiteSpace(DataFolder)
         ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "ExtractPortal")
         : Path.GetFullPath(DataFolder);
@@ -51,6 +58,9 @@ public sealed class PortalOptions : IValidatableObject
             if (error is not null)
                 yield return new ValidationResult($"Portal:OdsConnectionString is not a valid Npgsql connection string: {error}", [nameof(OdsConnectionString)]);
         }
+        foreach (var network in DevSignInNetworks)
+            if (!System.Net.IPNetwork.TryParse(network, out _))
+                yield return new ValidationResult($"Portal:DevSignInNetworks: '{network}' is not a network in CIDR form (e.g. 172.16.0.0/12)", [nameof(DevSignInNetworks)]);
         if (DataFolder is { Length: > 0 } folder && folder.IndexOfAny(Path.GetInvalidPathChars()) >= 0)
             yield return new ValidationResult("Portal:DataFolder is not a valid path", [nameof(DataFolder)]);
     }

@@ -11,7 +11,8 @@ namespace ExtractPortal.Features.Access;
 
 /// <summary>
 /// The development sign-in of local mode: pick one of three demo users. It exists only in local
-/// mode and answers only requests from the loopback address; anything else gets 404.
+/// mode and answers only requests from the loopback address (or networks named in
+/// Portal:DevSignInNetworks); anything else gets 404.
 /// </summary>
 public static class AccountEndpoints
 {
@@ -22,6 +23,11 @@ public static class AccountEndpoints
     public static bool IsLoopback(HttpContext context) =>
         context.Connection.RemoteIpAddress is { } address && IPAddress.IsLoopback(address);
 
+    /// <summary>Loopback, or a network the configuration names explicitly (the Docker stack's bridge).</summary>
+    public static bool MayUseDevSignIn(HttpContext context, PortalOptions options) =>
+        IsLoopback(context) || (context.Connection.RemoteIpAddress is { } address &&
+            options.DevSignInNetworks.Any(n => IPNetwork.Parse(n).Contains(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address)));
+
     public static WebApplication UseLocalSignInGuard(this WebApplication app)
     {
         app.Use(async (context, next) =>
@@ -30,7 +36,7 @@ public static class AccountEndpoints
             if (path.StartsWithSegments(SignInPage) || path.StartsWithSegments(SignInPost))
             {
                 var options = context.RequestServices.GetRequiredService<IOptions<PortalOptions>>().Value;
-                if (options.Mode != PortalMode.Local || !IsLoopback(context))
+                if (options.Mode != PortalMode.Local || !MayUseDevSignIn(context, options))
                 {
                     // A bare 404, as if the page did not exist (no status page re-executed with this method).
                     if (context.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } pages) pages.Enabled = false;
