@@ -6,6 +6,8 @@
 -- views in order (Spark: createOrReplaceTempView, DuckDB: CREATE TEMP VIEW) and then reads
 --   SELECT * FROM branch_moving_average ORDER BY month, bank_id, branch_id
 --   SELECT * FROM loan_data_quality     ORDER BY month
+-- Views other than those two are intermediate: a host may materialize them once (DuckDB: a temp
+-- table; Spark: cache()), since both results read them.
 --
 -- Inputs the host registers before running it:
 --   bank, branch, client, account, loans   the ODS tables (ods-schema.sql); loans may be limited

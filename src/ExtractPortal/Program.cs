@@ -1,31 +1,30 @@
 using ExtractPortal.Cli;
-using ExtractPortal.Components;
+using ExtractPortal.Features.Access;
+using ExtractPortal.Features.Audit;
+using ExtractPortal.Features.Extracts;
+using ExtractPortal.Features.Health;
+using ExtractPortal.Features.Runs;
+using ExtractPortal.Hosting;
 
 if (CommandLine.IsVerb(args)) return await CommandLine.RunAsync(args);
 
 var builder = WebApplication.CreateBuilder(args);
-
-// Add services to the container.
-builder.Services.AddRazorComponents()
-    .AddInteractiveServerComponents();
+builder.AddPortalOptions();
+builder.AddPortalLogging();
+builder.AddPortalAccess();
+builder.Services.AddPortalUi();
+builder.Services.AddRuns().AddExtracts().AddBackfills().AddAudit();
+builder.Services.AddLocalBackends();   // the AWS backends slot in here (Portal:Mode=Aws), see Aws/README.md
 
 var app = builder.Build();
+app.UsePortalPipeline();
+app.MapHealthEndpoints();
+app.MapAccountEndpoints();
+app.MapRunLogDownloads();
+app.MapExtractDownloads();
+app.MapAuditExport();
+app.MapPortalUi();
+return await app.RunPortalAsync();
 
-// Configure the HTTP request pipeline.
-if (!app.Environment.IsDevelopment())
-{
-    app.UseExceptionHandler("/Error", createScopeForErrors: true);
-    // The default HSTS value is 30 days. You may want to change this for production scenarios, see https://aka.ms/aspnetcore-hsts.
-    app.UseHsts();
-}
-app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
-app.UseHttpsRedirection();
-
-app.UseAntiforgery();
-
-app.MapStaticAssets();
-app.MapRazorComponents<App>()
-    .AddInteractiveServerRenderMode();
-
-await app.RunAsync();
-return 0;
+/// <summary>Visible to the tests' WebApplicationFactory.</summary>
+public partial class Program;

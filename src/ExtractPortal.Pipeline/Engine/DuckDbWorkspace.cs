@@ -20,7 +20,6 @@ public sealed class DuckDbWorkspace : IDisposable
     {
         Connection = new DuckDBConnection("DataSource=:memory:");
         Connection.Open();
-        Execute(string.Join(";\n", OdsTables.All.Select(OdsTables.DuckDbCreate)));
     }
 
     public DuckDBConnection Connection { get; }
@@ -39,8 +38,11 @@ public sealed class DuckDbWorkspace : IDisposable
                 appender.CreateRow().AppendValue(month.ToString()).AppendValue(month.FirstDay)
                     .AppendValue(month.WindowStart).AppendValue(month.WindowEnd).EndRow();
         }
+        // Intermediate views are read by both result views: materialize them once (Spark caches them).
         foreach (var view in BusinessLogicSql.Views)
-            Execute($"CREATE OR REPLACE TEMP VIEW {view.Name} AS {view.Body}");
+            Execute(BusinessLogicSql.ResultViews.Contains(view.Name)
+                ? $"CREATE OR REPLACE TEMP VIEW {view.Name} AS {view.Body}"
+                : $"CREATE OR REPLACE TEMP TABLE {view.Name} AS {view.Body}");
         return new Computation(ReadRows(), ReadDataQuality());
     }
 

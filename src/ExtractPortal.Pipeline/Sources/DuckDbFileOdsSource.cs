@@ -20,28 +20,40 @@ public sealed class DuckDbFileOdsSource(string databasePath, string description)
         using var connection = new DuckDBConnection("DataSource=:memory:");
         connection.Open();
         Attach(connection);
-        Execute(connection, "DETACH ods");
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// Exposes the ODS tables as views over the attached file instead of copying them: the window
+    /// predicate sits in the loans view, so DuckDB reads only the window's storage blocks, once,
+    /// when the engine materializes the first intermediate view. The file stays attached for the
+    /// life of <paramref name="target"/>.
+    /// </summary>
     public Task<SourceLoadStats> LoadAsync(DuckDBConnection target, DateOnly windowStart, DateOnly windowEnd, CancellationToken ct)
     {
         Attach(target);
-        try
+        var rows = new Dictionary<string, long>();
+        foreach (var table in OdsTables.Dimensions)
         {
-            var rows = new Dictionary<string, long>();
-            foreach (var table in OdsTables.All)
-            {
-                ct.ThrowIfCancellationRequested();
-                var where = table == OdsTables.Loans ? $" WHERE {OdsTables.LoansWindowPredicate(windowStart, windowEnd)}" : "";
-                rows[table.Name] = Execute(target, $"INSERT INTO {table.Name} SELECT {table.ColumnList} FROM ods.{table.Name}{where}");
-            }
-            return Task.FromResult(new SourceLoadStats(rows));
+            ct.ThrowIfCancellationRequested();
+            Execute(target, $"CREATE VIEW {table.Name} AS SELECT {table.ColumnList} FROM ods.{table.Name}");
+            rows[table.Name] = Count(target, table.Name);
         }
-        finally
-        {
-            Execute(target, "DETACH ods");
-        }
+        // Two selects rather than one "(window) OR loan_date IS NULL" filter: each alone lets DuckDB
+        // skip the storage blocks outside it (min/max and null statistics).
+        var loans = OdsTables.Loans.ColumnList;
+        Execute(target,
+            $"CREATE VIEW loans AS SELECT {loans} FROM ods.loans WHERE loan_date >= DATE '{windowStart:yyyy-MM-dd}' AND loan_date < DATE '{windowEnd:yyyy-MM-dd}' " +
+            $"UNION ALL SELECT {loans} FROM ods.loans WHERE loan_date IS NULL");
+        rows["loans"] = Count(target, "loans");
+        return Task.FromResult(new SourceLoadStats(rows));
+    }
+
+    private static long Count(DuckDBConnection connection, string relation)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT count(*) FROM {relation}";
+        return Convert.ToInt64(command.ExecuteScalar());
     }
 
     private void Attach(DuckDBConnection connection)

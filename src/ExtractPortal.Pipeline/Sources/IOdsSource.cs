@@ -6,9 +6,10 @@ namespace ExtractPortal.Pipeline.Sources;
 public sealed record SourceLoadStats(IReadOnlyDictionary<string, long> RowsPerTable);
 
 /// <summary>
-/// Where the ODS data comes from. A source copies the dimension tables whole and only the loans of
-/// the requested window into tables named as in ods-schema.sql in the engine's DuckDB database,
-/// pushing the date predicate down to the source.
+/// Where the ODS data comes from. A source makes the dimension tables and only the loans of the
+/// requested window (and undated loans) available in the engine's DuckDB database as relations
+/// named as in ods-schema.sql, pushing the date predicate down to the source: copied tables for
+/// PostgreSQL, views over the attached file for a DuckDB ODS.
 /// </summary>
 public interface IOdsSource
 {

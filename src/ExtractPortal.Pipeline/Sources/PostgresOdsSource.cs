@@ -64,6 +64,11 @@ public sealed class PostgresOdsSource : IOdsSource
     private async Task<long> CopyTableAsync(NpgsqlConnection connection, DuckDBConnection target, OdsTable table, string where, CancellationToken ct)
     {
         var sql = $"COPY (SELECT {table.ColumnList} FROM {table.Name}{where}) TO STDOUT (FORMAT BINARY)";
+        using (var create = target.CreateCommand())
+        {
+            create.CommandText = OdsTables.DuckDbCreate(table);
+            create.ExecuteNonQuery();
+        }
         try
         {
             await using var exporter = await connection.BeginBinaryExportAsync(sql, ct);

@@ -76,10 +76,14 @@ public sealed class SyntheticOds(SyntheticOdsSize size, ExtractMonth lastMonth)
         yield return [size.Clients + 2, 0, int.MaxValue - 2, opened];
     }
 
-    /// <summary>Loans in date order (month by month), so range scans on loan_date skip most of the table.</summary>
+    /// <summary>
+    /// Loans in date order, undated ones last (as in a table clustered on loan_date), so a window
+    /// read and an "IS NULL" read each skip the storage blocks outside them.
+    /// </summary>
     public IEnumerable<object?[]> Loans()
     {
         var random = new SplitMix64(4);
+        var undated = new List<object?[]>();
         var perMonth = size.Loans / size.Months;
         var id = 0;
         for (var m = 0; m < size.Months; m++)
@@ -98,9 +102,11 @@ public sealed class SyntheticOds(SyntheticOdsSize size, ExtractMonth lastMonth)
                 else if (id % 9_973 == 17) account = size.Clients + 50; // data quality: unknown account
                 else if (id % 9_973 == 23) account = size.Clients + 1;  // data quality: account of an unknown client
                 else if (id % 50_021 == 3) amount = -(int)amount!;        // a reversal: negative amounts occur
-                yield return [id, amount, account, date];
+                if (date is null) undated.Add([id, amount, account, date]);
+                else yield return [id, amount, account, date];
             }
         }
+        foreach (var loan in undated) yield return loan;
     }
 
     public IEnumerable<(OdsTable Table, IEnumerable<object?[]> Rows)> Tables() =>

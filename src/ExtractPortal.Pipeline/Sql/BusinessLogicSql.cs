@@ -16,6 +16,9 @@ public static partial class BusinessLogicSql
     public const string ResultQuery = "SELECT * FROM branch_moving_average ORDER BY month, bank_id, branch_id";
     public const string DataQualityQuery = "SELECT * FROM loan_data_quality ORDER BY month";
 
+    /// <summary>The views hosts read; the others are intermediate and may be materialized once.</summary>
+    public static readonly IReadOnlySet<string> ResultViews = new HashSet<string> { "branch_moving_average", "loan_data_quality" };
+
     private static readonly Lazy<string> EmbeddedText = new(() =>
     {
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(ResourceName)
