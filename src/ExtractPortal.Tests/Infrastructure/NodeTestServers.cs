@@ -28,6 +28,7 @@ public abstract class NodeTestServer : IAsyncLifetime
     protected string DataFolder { get; private set; } = "";
 
     protected abstract string Script { get; }
+    protected virtual IEnumerable<string> NodeOptions => [];
     protected abstract IEnumerable<string> Arguments(int port);
 
     public async ValueTask InitializeAsync()
@@ -39,6 +40,7 @@ public abstract class NodeTestServer : IAsyncLifetime
         DataFolder = Directory.CreateTempSubdirectory("extractportal-node-").FullName;
         Port = FreePort();
         var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = root };
+        foreach (var option in NodeOptions) start.ArgumentList.Add(option);
         start.ArgumentList.Add(script);
         foreach (var arg in Arguments(Port)) start.ArgumentList.Add(arg);
         _process = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
@@ -95,6 +97,9 @@ public abstract class NodeTestServer : IAsyncLifetime
 public sealed class S3Server : NodeTestServer
 {
     protected override string Script => Path.Combine("s3rver", "bin", "s3rver.js");
+
+    /// <summary>s3rver 3.7.1 encrypts ListObjectsV2 continuation tokens with a cipher OpenSSL 3 only has in its legacy provider.</summary>
+    protected override IEnumerable<string> NodeOptions => ["--openssl-legacy-provider"];
 
     protected override IEnumerable<string> Arguments(int port) => ["-d", DataFolder, "-a", "127.0.0.1", "-p", port.ToString(), "--silent"];
 

@@ -128,6 +128,12 @@ public sealed class DynamoAuditLog(IAmazonDynamoDB dynamo, string tableName, Tim
         await foreach (var (record, _) in ScanAsync(filter, newestFirst: false, null, ct)) yield return record;
     }
 
+    /// <summary>Every matching entry, newest first, streamed page by page.</summary>
+    public async IAsyncEnumerable<AuditRecord> NewestFirstAsync(AuditFilter filter, [EnumeratorCancellation] CancellationToken ct)
+    {
+        await foreach (var (record, _) in ScanAsync(filter, newestFirst: true, null, ct)) yield return record;
+    }
+
     /// <summary>
     /// Walks the index the filter chooses (run id, action, exact user) or the month partitions
     /// between the date range (or the first recorded month) and now. Yields each match with the
