@@ -16,6 +16,7 @@ suite() {
 suite ".NET (xunit: pipeline, portal, end-to-end)" dotnet test ExtractPortal.sln -c Release
 suite "Glue job (pytest)" Glue/tests/run.sh
 suite "Terraform checks (HCL, provider schema, policy rules, SFTP, alert pattern)" Terraform/tests/run.sh
+suite "Container checks (Dockerfile, compose)" docker/tests/run.sh
 
 echo
 if [ ${#failed[@]} -gt 0 ]; then

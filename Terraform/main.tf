@@ -110,16 +110,36 @@ module "sftp" {
   instance_type     = var.sftp_instance_type
 }
 
-# The operations portal (ECS Fargate behind an ALB, Cognito groups support / operator / auditor)
-# is a later issue. It will consume the outputs in outputs.tf ("portal" section), e.g.:
-#
-# module "portal" {
-#   source              = "./modules/portal"
-#   name_prefix         = local.name_prefix
-#   glue_job_name       = module.glue.job_name
-#   extracts_bucket_arn = module.storage.extracts_bucket_arn
-#   output_prefix       = var.output_prefix
-#   kms_key_arn         = module.kms.key_arn
-#   log_group_names     = module.glue.log_group_names
-#   cognito_groups      = ["support", "operator", "auditor"]
-# }
+# The operations portal: ECS Fargate behind an ALB with Cognito sign-in (groups support / operator /
+# auditor), reading the pipeline's runs, extracts and logs (modules/portal, docs/shipping.md).
+module "portal" {
+  source                      = "./modules/portal"
+  count                       = var.enable_portal ? 1 : 0
+  name_prefix                 = local.name_prefix
+  aws_region                  = var.aws_region
+  account_id                  = data.aws_caller_identity.current.account_id
+  partition                   = data.aws_partition.current.partition
+  environment_label           = upper(var.environment)
+  vpc_id                      = var.vpc_id
+  public_subnet_ids           = var.public_subnet_ids
+  private_subnet_ids          = var.portal_private_subnet_ids != null ? var.portal_private_subnet_ids : var.private_subnet_ids
+  allowed_cidrs               = var.portal_allowed_cidrs
+  allow_endpoints_access      = var.create_interface_endpoints
+  endpoints_security_group_id = module.network.endpoints_security_group_id
+  kms_key_arn                 = module.kms.key_arn
+  glue_job_name               = module.glue.job_name
+  glue_log_group_names        = module.glue.log_group_names
+  extracts_bucket_name        = module.storage.extracts_bucket_name
+  output_prefix               = var.output_prefix
+  domain_name                 = var.portal_domain_name
+  certificate_arn             = var.portal_certificate_arn
+  route53_zone_id             = var.portal_route53_zone_id
+  image_tag                   = var.portal_image_tag
+  cpu                         = var.portal_cpu
+  memory                      = var.portal_memory
+  desired_count               = var.portal_min_count
+  min_count                   = var.portal_min_count
+  max_count                   = var.portal_max_count
+  enable_waf                  = var.portal_enable_waf
+  log_retention_days          = var.log_retention_days
+}

@@ -92,7 +92,53 @@ output "sftp_authorized_key_parameter" {
   value       = one(module.sftp[*].authorized_key_parameter)
 }
 
-# ------------------------------------------------------------------ for the portal (later issue)
+# ------------------------------------------------------------------ operations portal
+output "portal_url" {
+  description = "URL of the operations portal (Cognito sign-in)."
+  value       = one(module.portal[*].portal_url)
+}
+
+output "portal_alb_dns_name" {
+  description = "DNS name of the portal's ALB (alias/CNAME target of portal_domain_name)."
+  value       = one(module.portal[*].alb_dns_name)
+}
+
+output "portal_ecr_repository_url" {
+  description = "ECR repository to push the portal image to (docs/shipping.md)."
+  value       = one(module.portal[*].ecr_repository_url)
+}
+
+output "portal_user_pool_id" {
+  description = "Cognito user pool of the portal's users."
+  value       = one(module.portal[*].user_pool_id)
+}
+
+output "portal_user_pool_client_id" {
+  description = "Cognito app client of the portal's ALB."
+  value       = one(module.portal[*].user_pool_client_id)
+}
+
+output "portal_cluster_name" {
+  description = "ECS cluster of the portal."
+  value       = one(module.portal[*].cluster_name)
+}
+
+output "portal_service_name" {
+  description = "ECS service of the portal."
+  value       = one(module.portal[*].service_name)
+}
+
+output "portal_log_group_name" {
+  description = "Log group of the portal's containers."
+  value       = one(module.portal[*].log_group_name)
+}
+
+output "portal_dynamodb_tables" {
+  description = "The portal's DynamoDB tables (runs, month_guard, audit)."
+  value       = one(module.portal[*].dynamodb_tables)
+}
+
+# ------------------------------------------------------------------ pipeline settings the portal uses
 output "portal_settings" {
   description = "Everything the portal's AWS mode needs (Portal:Mode = Aws)."
   value       = {

@@ -287,3 +287,86 @@ variable "sftp_instance_type" {
   type        = string
   default     = "t3.small"
 }
+
+# ---------------------------------------------------------------- operations portal
+variable "enable_portal" {
+  description = "Deploy the operations portal (ECS Fargate, ALB, Cognito, DynamoDB)."
+  type        = bool
+  default     = true
+}
+
+variable "public_subnet_ids" {
+  description = "Subnets of the portal's ALB (public for an internet-facing ALB), in at least two AZs."
+  type        = list(string)
+  default     = []
+}
+
+variable "portal_private_subnet_ids" {
+  description = "Private subnets of the portal tasks; they need HTTPS egress (NAT) for ECR and the ALB's public keys. Null: private_subnet_ids."
+  type        = list(string)
+  default     = null
+}
+
+variable "portal_allowed_cidrs" {
+  description = "CIDRs allowed to reach the portal's ALB (office, VPN). Required with the portal; 0.0.0.0/0 and ::/0 are refused."
+  type        = list(string)
+  default     = []
+  validation {
+    condition     = alltrue([for c in var.portal_allowed_cidrs : can(cidrhost(c, 0)) && !contains(["0.0.0.0/0", "::/0"], c)])
+    error_message = "portal_allowed_cidrs: valid CIDRs only, and never 0.0.0.0/0 or ::/0."
+  }
+}
+
+variable "portal_domain_name" {
+  description = "Host name of the portal (e.g. extracts.mybigbank.co.za); the Cognito callback is https://<name>/oauth2/idpresponse."
+  type        = string
+  default     = null
+}
+
+variable "portal_certificate_arn" {
+  description = "ACM certificate of portal_domain_name in aws_region."
+  type        = string
+  default     = null
+}
+
+variable "portal_route53_zone_id" {
+  description = "Hosted zone for the portal's alias record; null when DNS is managed elsewhere."
+  type        = string
+  default     = null
+}
+
+variable "portal_image_tag" {
+  description = "Tag of the portal image in its ECR repository (immutable; e.g. the git commit). Changing it rolls the service."
+  type        = string
+  default     = null
+}
+
+variable "portal_cpu" {
+  description = "Fargate CPU units of a portal task."
+  type        = number
+  default     = 512
+}
+
+variable "portal_memory" {
+  description = "Fargate memory (MiB) of a portal task."
+  type        = number
+  default     = 1024
+}
+
+variable "portal_min_count" {
+  description = "Minimum (and initial) number of portal tasks."
+  type        = number
+  default     = 2
+}
+
+variable "portal_max_count" {
+  description = "Maximum number of portal tasks (autoscaling on CPU and ALB requests per task)."
+  type        = number
+  default     = 6
+}
+
+variable "portal_enable_waf" {
+  description = "Attach a WAF web ACL (AWS managed rule groups, rate limit) to the portal's ALB."
+  type        = bool
+  default     = true
+}

@@ -23,3 +23,15 @@ tags = {
   CostCentre = "data-platform"
   Owner      = "data-support@mybigbank.co.za"
 }
+
+# Operations portal (ECS Fargate behind an ALB with Cognito sign-in). The image tag is the one pushed
+# to the portal's ECR repository (docs/shipping.md); the tasks' subnets need NAT egress.
+public_subnet_ids         = ["subnet-0ab12cd34ef567890", "subnet-0cd34ef567890ab12"]
+portal_private_subnet_ids = ["subnet-0aa11bb22cc33dd44", "subnet-0ee55ff66aa77bb88"]
+portal_allowed_cidrs      = ["198.51.100.64/27"]
+portal_domain_name        = "extracts-dev.mybigbank.co.za"
+portal_certificate_arn    = "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000"
+portal_image_tag          = "git-0000000"
+portal_min_count          = 1
+portal_max_count          = 2
+portal_enable_waf         = false

@@ -18,6 +18,20 @@ glue_max_concurrent_runs = 3
 sftp_allowed_cidrs = ["203.0.113.16/29"]
 sftp_subnet_id     = "subnet-0abcabcabcabcabc0"
 
+# Operations portal: office and VPN ranges only; the image tag is set per release (docs/shipping.md).
+public_subnet_ids         = ["subnet-0a0a0a0a0a0a0a0a0", "subnet-0b0b0b0b0b0b0b0b0"]
+portal_private_subnet_ids = ["subnet-0c0c0c0c0c0c0c0c0", "subnet-0d0d0d0d0d0d0d0d0"]
+portal_allowed_cidrs      = ["203.0.113.128/26", "198.51.100.0/26"]
+portal_domain_name        = "extracts.mybigbank.co.za"
+portal_certificate_arn    = "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"
+portal_route53_zone_id    = "Z0123456789ABCDEFGHIJ"
+portal_image_tag          = "git-0000000"
+portal_cpu                = 1024
+portal_memory             = 2048
+portal_min_count          = 2
+portal_max_count          = 6
+portal_enable_waf         = true
+
 secret_rotation_days = 30
 log_retention_days   = 365
 

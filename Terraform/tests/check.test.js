@@ -115,6 +115,93 @@ test('the Glue job default arguments match the contract of Glue/etl.py', async (
   assert.equal(args['--glue_connection_name'], '${aws_glue_connection.ods.name}');
 });
 
+test('the portal module keeps the promises of issue 7 (TLS, sign-in before forward, stickiness, read-only root, least privilege)', async () => {
+  const { parse } = require('@cdktf/hcl2json');
+  const dir = path.join(tfRoot, 'modules/portal');
+  const hcl = {};
+  for (const f of fs.readdirSync(dir).filter(f => f.endsWith('.tf'))) {
+    const j = await parse(f, fs.readFileSync(path.join(dir, f), 'utf8'));
+    for (const k of ['resource', 'data', 'locals']) {
+      if (k === 'locals') { hcl.locals = Object.assign(hcl.locals || {}, ...(j.locals || [])); continue; }
+      hcl[k] = hcl[k] || {};
+      for (const [t, byName] of Object.entries(j[k] || {})) hcl[k][t] = { ...(hcl[k][t] || {}), ...byName };
+    }
+  }
+  const r = (t, n) => hcl.resource[t][n][0];
+  const https = r('aws_lb_listener', 'https');
+  assert.equal(https.protocol, 'HTTPS');
+  assert.equal(https.ssl_policy, '${var.ssl_policy}');
+  const vars = (await parse('variables.tf', fs.readFileSync(path.join(dir, 'variables.tf'), 'utf8'))).variable;
+  assert.equal(vars.ssl_policy[0].default, 'ELBSecurityPolicy-TLS13-1-2-2021-06');
+  assert.equal(vars.allowed_cidrs[0].default, undefined, 'allowed_cidrs is required');
+  const actions = https.default_action.slice().sort((a, b) => a.order - b.order);
+  assert.deepEqual(actions.map(a => a.type), ['authenticate-cognito', 'forward'], 'Cognito sign-in runs before forwarding');
+  assert.equal(actions[0].authenticate_cognito[0].on_unauthenticated_request, 'authenticate');
+  assert.equal(r('aws_lb_listener', 'http').default_action[0].redirect[0].protocol, 'HTTPS');
+  const tg = r('aws_lb_target_group', 'portal');
+  assert.equal(tg.health_check[0].path, '/healthz');
+  assert.equal(tg.stickiness[0].type, 'lb_cookie');
+  assert.equal(tg.stickiness[0].enabled, true);
+  assert.ok(vars.idle_timeout_seconds[0].default >= 300 && vars.idle_timeout_seconds[0].default <= 3600, 'idle timeout suits Blazor circuits');
+  const alb = r('aws_lb', 'this');
+  assert.equal(alb.access_logs[0].enabled, true);
+  assert.equal(alb.drop_invalid_header_fields, true);
+  // ECR, ECS
+  const ecr = r('aws_ecr_repository', 'portal');
+  assert.equal(ecr.image_tag_mutability, 'IMMUTABLE');
+  assert.equal(ecr.image_scanning_configuration[0].scan_on_push, true);
+  assert.ok(hcl.resource.aws_ecr_lifecycle_policy.portal);
+  assert.equal(r('aws_ecs_cluster', 'this').setting[0].name, 'containerInsights');
+  const td = r('aws_ecs_task_definition', 'portal');
+  assert.deepEqual(td.requires_compatibilities, ['FARGATE']);
+  assert.equal(td.cpu, '${var.cpu}'); assert.equal(td.memory, '${var.memory}');
+  const cd = td.container_definitions;
+  assert.match(cd, /readonlyRootFilesystem\s*=\s*true/);
+  assert.match(cd, /:\$\{var\.image_tag\}/);
+  assert.match(cd, /logDriver\s*=\s*"awslogs"/);
+  assert.match(cd, /containerPath\s*=\s*"\/tmp"/);
+  assert.match(r('aws_cloudwatch_log_group', 'portal').kms_key_id, /var\.kms_key_arn/);
+  const env = hcl.locals.environment;
+  assert.equal(env.Portal__Mode, 'Aws');
+  for (const k of Object.keys(env)) assert.doesNotMatch(k, /password|secret|access_key|token/i, `no secret in the task environment: ${k}`);
+  assert.deepEqual(r('aws_ecs_service', 'portal').network_configuration[0].assign_public_ip, false);
+  const metrics = Object.values(hcl.resource.aws_appautoscaling_policy).map(p => p[0].target_tracking_scaling_policy_configuration[0].predefined_metric_specification[0].predefined_metric_type).sort();
+  assert.deepEqual(metrics, ['ALBRequestCountPerTarget', 'ECSServiceAverageCPUUtilization']);
+  // Cognito
+  const pool = r('aws_cognito_user_pool', 'this');
+  assert.equal(pool.admin_create_user_config[0].allow_admin_create_user_only, true);
+  assert.ok(pool.password_policy[0].minimum_length >= 12);
+  assert.equal(pool.software_token_mfa_configuration[0].enabled, true);
+  assert.deepEqual(vars.role_groups[0].default, ['support', 'operator', 'auditor']);
+  const client = r('aws_cognito_user_pool_client', 'alb');
+  assert.equal(client.generate_secret, true);
+  assert.deepEqual(client.allowed_oauth_flows, ['code']);
+  assert.match(client.callback_urls[0], /\/oauth2\/idpresponse$/);
+  // DynamoDB: on demand, PITR, KMS
+  for (const t of ['runs', 'month_guard', 'audit']) {
+    const tb = r('aws_dynamodb_table', t);
+    assert.equal(tb.billing_mode, 'PAY_PER_REQUEST', t);
+    assert.equal(tb.point_in_time_recovery[0].enabled, true, t);
+    assert.match(tb.server_side_encryption[0].kms_key_arn, /var\.kms_key_arn/, t);
+  }
+  assert.equal(r('aws_dynamodb_table', 'runs').global_secondary_index[0].name, 'by_started');
+  // Task role: Glue on our job only; S3 read-only on the extracts; no write to the extracts bucket.
+  const task = hcl.data.aws_iam_policy_document.task[0].statement;
+  const glue = task.find(s => s.sid === 'GlueJobRuns');
+  assert.deepEqual(glue.actions.slice().sort(), ['glue:BatchStopJobRun', 'glue:GetJobRun', 'glue:GetJobRuns', 'glue:StartJobRun']);
+  assert.deepEqual(glue.resources, ['${local.glue_job_arn}']);
+  for (const st of task) if ([].concat(st.resources || []).some(x => x.includes('local.extracts_arn'))) {
+    assert.ok(st.actions.every(a => ['s3:GetObject', 's3:ListBucket'].includes(a)), `extracts bucket: read-only, got ${st.actions}`);
+  }
+  // Security groups: tasks only from the ALB.
+  const tasksIn = Object.entries(hcl.resource.aws_vpc_security_group_ingress_rule).filter(([, v]) => /aws_security_group\.tasks\.id/.test(v[0].security_group_id));
+  assert.equal(tasksIn.length, 1);
+  assert.match(tasksIn[0][1][0].referenced_security_group_id, /aws_security_group\.alb\.id/);
+  // WAF optional, with AWS managed groups.
+  assert.equal(vars.enable_waf[0].type, '${bool}');
+  assert.ok(Object.keys(hcl.locals.waf_managed_groups).includes('AWSManagedRulesCommonRuleSet'));
+});
+
 test('no password anywhere in the Terraform folder (README included)', () => {
   const hits = [];
   (function walk(d) {
@@ -179,6 +266,54 @@ resource "aws_security_group" "s" {
   tags = { for s in var.l : s => upper(s) }
 }`);
   assert.deepEqual(f, []);
+});
+
+test('reference: iterators of nested dynamic blocks are not references', async () => {
+  const f = await check(`resource "aws_wafv2_web_acl" "w" {
+  name  = "w"
+  scope = "REGIONAL"
+  default_action {
+    allow {}
+  }
+  dynamic "rule" {
+    for_each = { AWSManagedRulesCommonRuleSet = 20 }
+    content {
+      name     = rule.key
+      priority = rule.value
+      override_action {
+        none {}
+      }
+      statement {
+        managed_rule_group_statement {
+          name        = rule.key
+          vendor_name = "AWS"
+          dynamic "rule_action_override" {
+            for_each = ["SizeRestrictions_BODY"]
+            content {
+              name = rule_action_override.value
+              action_to_use {
+                count {}
+              }
+            }
+          }
+        }
+      }
+      visibility_config {
+        cloudwatch_metrics_enabled = true
+        metric_name                = rule.key
+        sampled_requests_enabled   = true
+      }
+    }
+  }
+  visibility_config {
+    cloudwatch_metrics_enabled = true
+    metric_name                = "w"
+    sampled_requests_enabled   = true
+  }
+}`);
+  assert.deepEqual(f, []);
+  const bad = await check('resource "aws_sqs_queue" "q" { name = rule_action_override.value }');
+  assert.ok(bad.some(x => x.rule === 'reference'));
 });
 
 // ---------------------------------------------------------------- rule: schema

@@ -1,3 +1,4 @@
+using ExtractPortal.Aws;
 using ExtractPortal.Cli;
 using ExtractPortal.Features.Access;
 using ExtractPortal.Features.Audit;
@@ -14,7 +15,8 @@ builder.AddPortalLogging();
 builder.AddPortalAccess();
 builder.Services.AddPortalUi();
 builder.Services.AddRuns().AddExtracts().AddBackfills().AddAudit();
-builder.Services.AddLocalBackends();   // the AWS backends slot in here (Portal:Mode=Aws), see Aws/README.md
+if (builder.Configuration.IsAwsMode()) builder.Services.AddAwsBackends(builder.Configuration);   // Glue, S3, CloudWatch Logs, DynamoDB: docs/aws-mode.md
+else builder.Services.AddLocalBackends();
 
 var app = builder.Build();
 app.UsePortalPipeline();

@@ -125,9 +125,10 @@ async function checkModule(dir, schema, ctx) {
 
   // References.
   const dynIters = new Set();
-  for (const { json } of files) for (const { trail } of strings(json)) {
-    const i = trail.indexOf('dynamic'); if (i >= 0 && trail[i + 1]) dynIters.add(trail[i + 1]);
-    if (trail[trail.length - 1] === 'iterator' && i >= 0) dynIters.add(value.replace(/^\$\{|\}$/g, ''));
+  for (const { json } of files) for (const { value, trail } of strings(json)) {
+    // every dynamic block along the path, nested ones included (dynamic inside a dynamic's content)
+    trail.forEach((t, i) => { if (t === 'dynamic' && trail[i + 1]) dynIters.add(trail[i + 1]); });
+    if (trail[trail.length - 1] === 'iterator' && trail.includes('dynamic')) dynIters.add(value.replace(/^\$\{|\}$/g, ''));
   }
   const refCache = ctx.refCache;
   for (const { file, json } of files) {

@@ -133,6 +133,10 @@ public sealed partial class AwsAuthOptions
     /// <summary>Where ALB public keys are fetched by kid; <c>{region}</c> is replaced by the region.</summary>
     public string PublicKeyEndpoint { get; set; } = DefaultPublicKeyEndpoint;
 
+    /// <summary>Name of the ALB's session cookie (the listener rule's <c>session_cookie_name</c>); the ALB
+    /// shards it into <c>-0</c> .. <c>-3</c>. Sign-out expires all shards.</summary>
+    public string SessionCookieName { get; set; } = "AWSELBAuthSessionCookie";
+
     /// <summary>Clock skew accepted on <c>exp</c>.</summary>
     public int ClockSkewSeconds { get; set; } = 60;
 
@@ -154,6 +158,8 @@ public sealed partial class AwsAuthOptions
             yield return AwsOptions.Error("Aws:Auth:ClientId is required in AWS mode (the Cognito app client)", "Auth.ClientId");
         if (string.IsNullOrWhiteSpace(PublicKeyEndpoint) || !AwsOptions.IsHttpUrl(PublicKeyEndpoint.Replace("{region}", "r")))
             yield return AwsOptions.Error("Aws:Auth:PublicKeyEndpoint must be an absolute http(s) URL", "Auth.PublicKeyEndpoint");
+        if (string.IsNullOrWhiteSpace(SessionCookieName) || SessionCookieName.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
+            yield return AwsOptions.Error("Aws:Auth:SessionCookieName must be a cookie name (letters, digits, '-', '_', '.')", "Auth.SessionCookieName");
         if (ClockSkewSeconds is < 0 or > 300)
             yield return AwsOptions.Error("Aws:Auth:ClockSkewSeconds must be between 0 and 300", "Auth.ClockSkewSeconds");
     }

@@ -9,10 +9,14 @@ namespace ExtractPortal.Cli;
 /// </summary>
 public static class CommandLine
 {
-    public static bool IsVerb(string[] args) => args.Length > 0 && args[0] == ExtractCommand.Name;
+    public static bool IsVerb(string[] args) => args.Length > 0 && args[0] is ExtractCommand.Name or SeedOdsCommand.Name or HealthCheckCommand.Name;
 
     public static async Task<int> RunAsync(string[] args)
     {
+        // Verbs that need no Portal configuration: the container's health probe and the ODS seeder.
+        if (args[0] == HealthCheckCommand.Name) return await HealthCheckCommand.RunAsync(args[1..], Console.Out, Console.Error, CancellationToken.None);
+        if (args[0] == SeedOdsCommand.Name) return await SeedOdsCommand.RunAsync(args[1..], Console.Out, Console.Error, TimeProvider.System, CancellationToken.None);
+
         var configuration = new ConfigurationBuilder()
             .SetBasePath(AppContext.BaseDirectory)
             .AddJsonFile("appsettings.json", optional: true)

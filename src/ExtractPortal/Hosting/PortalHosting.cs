@@ -1,3 +1,5 @@
+using ExtractPortal.Aws;
+using ExtractPortal.Aws.Auth;
 using ExtractPortal.Configuration;
 using ExtractPortal.Features.Access;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -19,8 +21,9 @@ public static class PortalHosting
         builder.Services.AddOptions<PortalOptions>()
             .Bind(builder.Configuration.GetSection(PortalOptions.Section))
             .ValidateDataAnnotations()
-            .Validate(o => o.Mode == PortalMode.Local,
-                "Portal:Mode is Aws, but the AWS backends (Glue, S3, CloudWatch Logs, DynamoDB) are not part of this build yet; use Portal:Mode=Local")
+            // AWS mode adds its own checks (the Aws section, every seam implemented): Aws/AwsBackendRegistration.cs
+            .Validate(o => o.Mode == PortalMode.Local || AwsBackendRegistration.IsRegistered(builder.Services),
+                "Portal:Mode is Aws, but the AWS backends are not registered (services.AddAwsBackends); use Portal:Mode=Local")
             .ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;
@@ -55,10 +58,12 @@ public static class PortalHosting
         return services;
     }
 
-    /// <summary>Cookie sign-in (local mode: the development sign-in page) and the role policies.</summary>
+    /// <summary>Cookie sign-in (local mode: the development sign-in page) or, in AWS mode, only the
+    /// verified ALB/Cognito token (Aws/Auth); the role policies either way.</summary>
     public static WebApplicationBuilder AddPortalAccess(this WebApplicationBuilder builder)
     {
-        builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+        if (builder.Configuration.IsAwsMode()) builder.Services.AddAwsAccess(builder.Configuration);
+        else builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(options =>
             {
                 options.Cookie.Name = "ExtractPortal.Auth";
@@ -98,6 +103,7 @@ public static class PortalHosting
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.UseLocalSignInGuard();
         app.UseAuthentication();
+        if (app.Configuration.IsAwsMode()) app.UseAlbAuthenticationGate(); // no verified ALB token: 401, whatever the path
         app.UseAuthorization();
         app.UseAntiforgery();
         app.MapStaticAssets();

@@ -147,7 +147,7 @@ public sealed class AwsJsonClient(HttpClient http, AwsJsonService service, AwsRe
     }
 
     /// <summary><c>com.amazonaws.glue#EntityNotFoundException</c> or <c>EntityNotFoundException:http://...</c> to the bare code.</summary>
-    internal static string? NormalizeCode(string? raw)
+    public static string? NormalizeCode(string? raw)
     {
         if (string.IsNullOrWhiteSpace(raw)) return null;
         var code = raw;

@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using Amazon;
 using Amazon.Runtime;
 using Amazon.Runtime.Signing;
@@ -41,13 +40,9 @@ public sealed class AwsSigV4Handler(IAwsCredentialsSource credentials, string re
         var result = await AWSSigV4Signer.SignAsync(signing, parameters, ct).ConfigureAwait(false);
         foreach (var (name, value) in result.Headers)
         {
-            if (name.Equals("Authorization", StringComparison.OrdinalIgnoreCase))
-            {
-                request.Headers.Authorization = AuthenticationHeaderValue.Parse(value);
-                continue;
-            }
             if (name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase) || name.Equals("Host", StringComparison.OrdinalIgnoreCase))
                 continue;
+            // Without validation: the SigV4 Authorization value is not an RFC 7235 token68/params form.
             request.Headers.Remove(name);
             request.Headers.TryAddWithoutValidation(name, value);
         }

@@ -45,6 +45,12 @@ public static class AccountEndpoints
 
     public static WebApplication MapAccountEndpoints(this WebApplication app)
     {
+        if (ExtractPortal.Aws.AwsBackendRegistration.IsAwsMode(app.Configuration))
+        {
+            // AWS mode: no development sign-in at all; sign-out ends the ALB session and goes to Cognito.
+            ExtractPortal.Aws.Auth.AlbAuthRegistration.MapAlbSignOut(app);
+            return app;
+        }
         app.MapPost(SignInPost, async (HttpContext context, [FromForm] string user, [FromForm] string? returnUrl, AuditService audit) =>
         {
             var demo = DemoUsers.Find(user);
