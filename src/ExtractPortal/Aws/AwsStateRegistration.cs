@@ -1,5 +1,6 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using Amazon.Runtime;
 using Amazon.S3;
 using ExtractPortal.Aws.DynamoDb;
 using ExtractPortal.Aws.S3;
@@ -26,8 +27,9 @@ public static class AwsStateRegistration
     public static IServiceCollection AddAwsStateBackends(this IServiceCollection services)
     {
         services.AddOptions<AwsOptions>();
-        services.AddSingleton<IAmazonS3>(sp => CreateS3Client(sp.GetRequiredService<IOptions<AwsOptions>>().Value));
-        services.AddSingleton<IAmazonDynamoDB>(sp => CreateDynamoDbClient(sp.GetRequiredService<IOptions<AwsOptions>>().Value));
+        // Credentials: an AWSCredentials registered in the container (tests), else the SDK's default chain.
+        services.AddSingleton<IAmazonS3>(sp => CreateS3Client(sp.GetRequiredService<IOptions<AwsOptions>>().Value, sp.GetService<AWSCredentials>()));
+        services.AddSingleton<IAmazonDynamoDB>(sp => CreateDynamoDbClient(sp.GetRequiredService<IOptions<AwsOptions>>().Value, sp.GetService<AWSCredentials>()));
         services.AddSingleton(sp => ExtractsLocation(sp.GetRequiredService<IOptions<AwsOptions>>().Value));
         services.AddSingleton<IExtractStoreReader>(sp => new S3ExtractStoreReader(sp.GetRequiredService<IAmazonS3>(), sp.GetRequiredService<S3StoreLocation>()));
         services.AddSingleton(sp => new DynamoRunIndex(sp.GetRequiredService<IAmazonDynamoDB>(),
@@ -36,10 +38,21 @@ public static class AwsStateRegistration
             sp.GetRequiredService<IOptions<AwsOptions>>().Value.AuditTable, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IRunStore, DynamoRunStore>();
         services.AddSingleton<IAuditTrail, DynamoAuditTrail>();
-        services.AddHealthChecks()
-            .AddCheck<ExtractStoreHealthCheck>("extract-store", tags: [HealthEndpoints.ReadyTag])
-            .AddCheck<DynamoTablesHealthCheck>("dynamodb", tags: [HealthEndpoints.ReadyTag]);
+        // /readyz checks, added after every other registration and only under names not taken yet (a
+        // host or test that stands in other backends for some seams keeps its own checks).
+        services.AddHealthChecks();
+        services.PostConfigure<HealthCheckServiceOptions>(options =>
+        {
+            AddCheckOnce(options, "extract-store", sp => ActivatorUtilities.CreateInstance<ExtractStoreHealthCheck>(sp));
+            AddCheckOnce(options, "dynamodb", sp => ActivatorUtilities.CreateInstance<DynamoTablesHealthCheck>(sp));
+        });
         return services;
+    }
+
+    private static void AddCheckOnce(HealthCheckServiceOptions options, string name, Func<IServiceProvider, IHealthCheck> factory)
+    {
+        if (options.Registrations.All(r => r.Name != name))
+            options.Registrations.Add(new HealthCheckRegistration(name, factory, failureStatus: null, tags: [HealthEndpoints.ReadyTag]));
     }
 
     /// <summary>The extracts bucket and prefix (the Glue job's --output_bucket and --output_prefix).</summary>
@@ -48,10 +61,10 @@ public static class AwsStateRegistration
             ? throw new InvalidOperationException("Aws:ExtractsBucket is not set: the S3 extract store needs the extracts bucket")
             : new S3StoreLocation(aws.ExtractsBucket, aws.ExtractsPrefix);
 
-    public static AmazonS3Client CreateS3Client(AwsOptions aws) =>
-        S3ExtractStore.CreateClient(string.IsNullOrWhiteSpace(aws.ServiceUrls.S3) ? aws.ResolveRegion() : aws.Region, aws.ServiceUrls.S3);
+    public static AmazonS3Client CreateS3Client(AwsOptions aws, AWSCredentials? credentials = null) =>
+        S3ExtractStore.CreateClient(string.IsNullOrWhiteSpace(aws.ServiceUrls.S3) ? aws.ResolveRegion() : aws.Region, aws.ServiceUrls.S3, credentials);
 
-    public static AmazonDynamoDBClient CreateDynamoDbClient(AwsOptions aws)
+    public static AmazonDynamoDBClient CreateDynamoDbClient(AwsOptions aws, AWSCredentials? credentials = null)
     {
         var config = new AmazonDynamoDBConfig();
         if (!string.IsNullOrWhiteSpace(aws.ServiceUrls.DynamoDB))
@@ -63,7 +76,7 @@ public static class AwsStateRegistration
         {
             config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(aws.ResolveRegion());
         }
-        return new AmazonDynamoDBClient(config);
+        return credentials is null ? new AmazonDynamoDBClient(config) : new AmazonDynamoDBClient(credentials, config);
     }
 
     /// <summary>
