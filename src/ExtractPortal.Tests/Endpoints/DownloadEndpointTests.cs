@@ -1,6 +1,8 @@
 using System.Net;
 using System.Security.Cryptography;
 using ExtractPortal.Features.Access;
+using ExtractPortal.Features.Audit;
+using Microsoft.Extensions.DependencyInjection;
 using ExtractPortal.Tests.Support;
 
 namespace ExtractPortal.Tests.Endpoints;
@@ -28,6 +30,11 @@ public sealed class DownloadEndpointTests : IAsyncLifetime
         using var client = await _app.ClientAsync(role);
         using var response = await client.GetAsync(Url, TestContext.Current.CancellationToken);
         Assert.Equal(expected, response.StatusCode);
+        if (expected == HttpStatusCode.Forbidden)
+        {
+            var denied = await _app.Services.GetRequiredService<IAuditTrail>().QueryAsync(new AuditQuery { Action = AuditActions.AccessDenied }, TestContext.Current.CancellationToken);
+            Assert.Contains(denied.Items, e => e.Target == Url && e.Role == role);
+        }
     }
 
     [Fact]

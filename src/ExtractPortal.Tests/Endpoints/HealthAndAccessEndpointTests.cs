@@ -63,6 +63,20 @@ public sealed class HealthAndAccessEndpointTests
     }
 
     [Fact]
+    public async Task Errors_show_a_friendly_page_with_a_reference_and_unknown_pages_a_not_found_page()
+    {
+        await using var app = PortalApp.Start();
+        using var client = await app.ClientAsync(Roles.Support);
+        var error = await client.GetStringAsync("/Error", TestContext.Current.CancellationToken);
+        Assert.Contains("Something went wrong", error);
+        Assert.Contains("Reference:", error);
+        Assert.DoesNotContain("Exception", error);
+        Assert.DoesNotContain("Development Mode", error);
+        using var missing = await client.GetAsync("/no-such-page", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
+    [Fact]
     public async Task The_development_sign_in_answers_only_loopback_requests()
     {
         using var folder = new TempDataFolder();

@@ -75,7 +75,14 @@ public static class PortalHosting
                 options.SlidingExpiration = true;
                 // Browsers navigating get the sign-in or access-denied page; downloads and API calls get 401/403.
                 options.Events.OnRedirectToLogin = context => RedirectOrStatus(context, StatusCodes.Status401Unauthorized);
-                options.Events.OnRedirectToAccessDenied = context => RedirectOrStatus(context, StatusCodes.Status403Forbidden);
+                options.Events.OnRedirectToAccessDenied = async context =>
+                {
+                    // A signed-in user asked for something their role does not allow (e.g. a support user's download): audited.
+                    var audit = context.HttpContext.RequestServices.GetRequiredService<Features.Audit.AuditService>();
+                    await audit.RecordAsync(context.HttpContext.User, Features.Audit.AuditActions.AccessDenied,
+                        context.Request.Path.Value, detail: $"{context.Request.Method} refused by role");
+                    await RedirectOrStatus(context, StatusCodes.Status403Forbidden);
+                };
             });
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Policies.ViewRuns, p => p.RequireRole(Roles.All))
