@@ -31,6 +31,7 @@ public static class AwsBackendRegistration
     {
         services.AddSingleton<AwsBackendsMarker>();
         services.AddAwsClients(configuration);
+        services.AddAwsStateBackends();   // S3 extract store reader, DynamoDB run index + month guard + audit trail
         services.AddS3DataProtection(configuration);
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<PortalOptions>>(new SeamsImplemented(services));
         services.AddOptions<PortalOptions>().ValidateOnStart();

@@ -33,6 +33,7 @@ public static class CommandLine
 
         using var cancel = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
-        return await ExtractCommand.RunAsync(args[1..], options, Console.Out, Console.Error, TimeProvider.System, cancel.Token);
+        var aws = configuration.GetSection(Aws.AwsOptions.Section).Get<Aws.AwsOptions>();   // for Portal:ExtractStore:Kind=S3
+        return await ExtractCommand.RunAsync(args[1..], options, Console.Out, Console.Error, TimeProvider.System, cancel.Token, aws);
     }
 }

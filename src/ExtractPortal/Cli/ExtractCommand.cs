@@ -26,7 +26,8 @@ public static class ExtractCommand
 
     internal sealed record Arguments(IReadOnlyList<ExtractMonth> Months, string? Source, string? Output, string Reason, bool Verbose);
 
-    public static async Task<int> RunAsync(string[] args, PortalOptions options, TextWriter stdout, TextWriter stderr, TimeProvider clock, CancellationToken ct)
+    public static async Task<int> RunAsync(string[] args, PortalOptions options, TextWriter stdout, TextWriter stderr, TimeProvider clock, CancellationToken ct,
+        Aws.AwsOptions? aws = null)
     {
         var verbose = args.Contains("--verbose");
         Arguments parsed;
@@ -54,7 +55,8 @@ public static class ExtractCommand
             IOdsSource source = parsed.Source is { } connectionString
                 ? new PostgresOdsSource(connectionString)
                 : await DemoOds.EnsureAsync(options.ResolvedDataFolder, today, ct);
-            var store = new LocalExtractStore(parsed.Output ?? options.ExtractStoreFolder);
+            // Portal:ExtractStore:Kind: the folder (default) or the S3 bucket prefix of the Aws section; --output is always a folder.
+            var store = Aws.AwsStateRegistration.CreateEngineStore(options, aws, parsed.Output, loggerFactory);
             var engine = new ExtractEngine(source, store, clock, loggerFactory.CreateLogger<ExtractEngine>());
             var request = new ExtractRequest(parsed.Months, ExtractRequest.NewRunId(clock.GetUtcNow()),
                 $"cli:{Environment.UserName}", parsed.Reason);
@@ -76,7 +78,7 @@ public static class ExtractCommand
             await stderr.WriteLineAsync("error: cancelled; nothing was published for the months not yet reported");
             return 1;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or Amazon.Runtime.AmazonServiceException)
         {
             await stderr.WriteLineAsync($"error: {e.Message}");
             if (verbose) await stderr.WriteLineAsync(e.ToString());

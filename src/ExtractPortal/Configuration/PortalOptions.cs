@@ -41,6 +41,9 @@ public sealed class PortalOptions : IValidatableObject
     /// </summary>
     public List<string> DevSignInNetworks { get; set; } = [];
 
+    /// <summary>Where the local engine publishes: the data folder (default) or the S3 bucket prefix of the Aws section.</summary>
+    public ExtractStoreOptions ExtractStore { get; set; } = new();
+
     public string ResolvedDataFolder => string.IsNullOrWhiteSpace(DataFolder)
         ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "ExtractPortal")
         : Path.GetFullPath(DataFolder);
@@ -64,4 +67,15 @@ public sealed class PortalOptions : IValidatableObject
         if (DataFolder is { Length: > 0 } folder && folder.IndexOfAny(Path.GetInvalidPathChars()) >= 0)
             yield return new ValidationResult("Portal:DataFolder is not a valid path", [nameof(DataFolder)]);
     }
+}
+
+public enum ExtractStoreKind { Folder, S3 }
+
+/// <summary>
+/// "Portal:ExtractStore". Kind=S3 publishes the local engine's runs to Aws:ExtractsBucket/Aws:ExtractsPrefix
+/// (Aws:ServiceUrls:S3 for MinIO/s3rver) with the same layout and bytes as the folder store.
+/// </summary>
+public sealed class ExtractStoreOptions
+{
+    public ExtractStoreKind Kind { get; set; } = ExtractStoreKind.Folder;
 }

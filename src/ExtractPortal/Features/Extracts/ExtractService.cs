@@ -60,7 +60,7 @@ public sealed class ExtractService(IExtractStoreReader reader, IRunStore runs, A
         var manifest = await reader.GetManifestAsync(month, ct);
         var file = manifest?.Files.FirstOrDefault(f => f.Key == key);
         var summary = (await runs.MonthSummariesAsync([month.ToString()], ct)).GetValueOrDefault(month.ToString());
-        await using var stream = await reader.OpenReadAsync(key, ct);
+        await using var stream = await reader.OpenHeadAsync(key, PreviewMaxBytes, ct);
         if (stream is null && file is null && summary is null) return null;
         HeadPreview? preview = null;
         long bytes = 0;

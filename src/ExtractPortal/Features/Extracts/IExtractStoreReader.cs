@@ -20,6 +20,9 @@ public interface IExtractStoreReader
     Task<ExtractManifest?> GetRunManifestAsync(ExtractMonth month, string runId, CancellationToken ct);
     /// <summary>Opens a file of the store for reading, or null when it does not exist. The key must be a store key.</summary>
     Task<Stream?> OpenReadAsync(string key, CancellationToken ct);
+    /// <summary>Opens at least the first <paramref name="maxBytes"/> bytes of a file (for previews), or null when it
+    /// does not exist. S3 answers with a ranged GET; by default the whole file is opened and the caller stops early.</summary>
+    Task<Stream?> OpenHeadAsync(string key, long maxBytes, CancellationToken ct) => OpenReadAsync(key, ct);
     /// <summary>Throws when the store cannot be read (for /readyz).</summary>
     Task CheckAsync(CancellationToken ct);
 }
