@@ -23,7 +23,7 @@ public static class PortalBenchmark
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        // ExtractPortal.PortalBenchmarks [--runs 10000] [--csv-gb 1] [--work <folder>] [--portal <ExtractPortal.dll>]
+        // ExtractPortal.Benchmarks portal [--runs 10000] [--csv-gb 1] [--work <folder>] [--portal <ExtractPortal.dll>]
         // Measures the portal (figures for docs/benchmarks.md, portal section):
         //   1. the runs page's first render with N runs in history (store query, and in Chromium until the grid shows rows);
         //   2. the extract preview of a 1 GB CSV: time and bytes read;
