@@ -90,12 +90,13 @@ public static class AwsStateRegistration
     /// <see cref="IExtractStore"/>): the folder by default, S3 with Portal:ExtractStore:Kind=S3.
     /// An explicit output folder (the CLI's --output) always wins.
     /// </summary>
-    public static IExtractStore CreateEngineStore(PortalOptions portal, AwsOptions? aws, string? outputFolder, ILoggerFactory? loggers = null)
+    public static IExtractStore CreateEngineStore(PortalOptions portal, AwsOptions? aws, string? outputFolder, ILoggerFactory? loggers = null,
+        AWSCredentials? credentials = null)
     {
         if (outputFolder is not null || portal.ExtractStore.Kind == ExtractStoreKind.Folder)
             return new LocalExtractStore(outputFolder ?? portal.ExtractStoreFolder);
         aws ??= new AwsOptions();
-        return new S3ExtractStore(CreateS3Client(aws), ExtractsLocation(aws),
+        return new S3ExtractStore(CreateS3Client(aws, credentials), ExtractsLocation(aws),
             Path.Combine(portal.ResolvedDataFolder, "s3-staging"), TimeProvider.System, loggers?.CreateLogger<S3ExtractStore>());
     }
 }
