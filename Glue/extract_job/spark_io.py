@@ -24,7 +24,7 @@ from .ods_read import (
 )
 from .publish import StageLog
 from .runner import SqlResults
-from .sql_views import SqlView
+from .sql_views import RESULT_VIEWS, SqlView
 
 RESULT_QUERY = "SELECT * FROM branch_moving_average ORDER BY month, bank_id, branch_id"
 QUALITY_QUERY = "SELECT * FROM loan_data_quality ORDER BY month"
@@ -69,11 +69,18 @@ def register_ods(spark: Any, source: JdbcSource, window: Window, num_partitions:
 
 def register_params_and_views(spark: Any, months: Sequence[ExtractMonth],
                               views: Sequence[SqlView]) -> None:
-    """Register ``extract_params`` and then every SQL view in file order."""
+    """Register ``extract_params`` and then every SQL view in file order.
+
+    Intermediate views (``classified_loans``) are cached: both result views read them, and the
+    SQL file's header allows a host to materialize them once (the local engine does the same).
+    """
     spark.createDataFrame(extract_params_rows(months), schema=EXTRACT_PARAMS_SCHEMA) \
         .createOrReplaceTempView("extract_params")
     for view in views:
-        spark.sql(view.body).createOrReplaceTempView(view.name)
+        frame = spark.sql(view.body)
+        if view.name not in RESULT_VIEWS:
+            frame = frame.cache()
+        frame.createOrReplaceTempView(view.name)
 
 
 def collect_results(spark: Any) -> SqlResults:

@@ -27,6 +27,14 @@ public sealed class DuckDbWorkspace : IDisposable
     public Task<SourceLoadStats> LoadAsync(IOdsSource source, IReadOnlyList<ExtractMonth> months, CancellationToken ct) =>
         source.LoadAsync(Connection, months.Min().WindowStart, months.Max().WindowEnd, ct);
 
+    /// <summary>The loans the SQL classified (every loan read), counted from the materialized view.</summary>
+    public long CountClassifiedLoans()
+    {
+        using var command = Connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM classified_loans";
+        return Convert.ToInt64(command.ExecuteScalar());
+    }
+
     /// <summary>Registers the months as data (extract_params), then the SQL's views, and reads the results.</summary>
     public Computation Compute(IReadOnlyList<ExtractMonth> months)
     {

@@ -41,13 +41,15 @@ public sealed class ExtractEngine(IOdsSource source, IExtractStore store, TimePr
             Report(ExtractStage.Loading, $"reading {source.Description}: dimensions whole, loans from {months[0].WindowStart:yyyy-MM-dd} to before {months[^1].WindowEnd:yyyy-MM-dd}");
             var load = Stopwatch.StartNew();
             var sourceRows = await workspace.LoadAsync(source, months, ct);
-            logger.LogInformation("Read {Source} in {ElapsedMs} ms: {RowsPerTable}", source.Description, load.ElapsedMilliseconds,
-                string.Join(", ", sourceRows.RowsPerTable.Select(kv => $"{kv.Key}={kv.Value}")));
 
             ct.ThrowIfCancellationRequested();
             Report(ExtractStage.Computing, $"running the business logic SQL for {Describe(months)}");
             var compute = Stopwatch.StartNew();
             var (rows, quality) = workspace.Compute(months);
+            if (!sourceRows.RowsPerTable.ContainsKey(OdsTables.Loans.Name))
+                sourceRows = sourceRows.With(OdsTables.Loans.Name, workspace.CountClassifiedLoans());
+            logger.LogInformation("Read {Source} (loading {LoadMs} ms): {RowsPerTable}", source.Description, load.ElapsedMilliseconds,
+                string.Join(", ", sourceRows.RowsPerTable.Select(kv => $"{kv.Key}={kv.Value}")));
             var banks = ExtractKeys.AssignTokens(workspace.ReadBanks());   // before anything is published
             logger.LogInformation("Computed {Rows} branch rows for {Banks} banks in {ElapsedMs} ms", rows.Count, banks.Count, compute.ElapsedMilliseconds);
 

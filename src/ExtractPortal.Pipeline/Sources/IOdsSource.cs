@@ -2,8 +2,15 @@ using DuckDB.NET.Data;
 
 namespace ExtractPortal.Pipeline.Sources;
 
-/// <summary>Rows copied from the ODS into the engine's working database, per table.</summary>
-public sealed record SourceLoadStats(IReadOnlyDictionary<string, long> RowsPerTable);
+/// <summary>
+/// Rows read from the ODS, per table. A source that exposes the loans as a view (read during the
+/// computation) leaves "loans" out; the workspace fills it in from the loans the SQL classified.
+/// </summary>
+public sealed record SourceLoadStats(IReadOnlyDictionary<string, long> RowsPerTable)
+{
+    public SourceLoadStats With(string table, long rows) =>
+        new(new Dictionary<string, long>(RowsPerTable) { [table] = rows });
+}
 
 /// <summary>
 /// Where the ODS data comes from. A source makes the dimension tables and only the loans of the

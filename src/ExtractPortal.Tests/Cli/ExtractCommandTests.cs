@@ -61,7 +61,7 @@ public sealed class ExtractCommandTests(PostgresServer postgres) : IDisposable
         var (exit, _, error) = await RunAsync("--month", "2026-11");
         Assert.Equal(1, exit);
         Assert.Equal("error: 2026-11 has not ended yet (today is 2026-11-27 UTC); only complete months can be extracted", error.TrimEnd());
-        Assert.Empty(TempFolder.Keys(_temp.Sub("data", "extracts")).Where(k => k.StartsWith("bank_name=")));
+        Assert.DoesNotContain(TempFolder.Keys(_temp.Sub("data", "extracts")), k => k.StartsWith("bank_name="));
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public sealed class ExtractCommandTests(PostgresServer postgres) : IDisposable
         var (exit, _, error) = await RunAsync("--month", "2026-03", "--source", connectionString, "--output", output);
         Assert.Equal(1, exit);
         Assert.Contains("'Bank A' (bank 1) and 'Bank-A' (bank 2) -> BankA", error);
-        Assert.Empty(TempFolder.Keys(output).Where(k => k.StartsWith("bank_name=") || k.StartsWith(ExtractKeys.ManifestsFolder)));
+        Assert.DoesNotContain(TempFolder.Keys(output), k => k.StartsWith("bank_name=") || k.StartsWith(ExtractKeys.ManifestsFolder));
     }
 
     [Fact]

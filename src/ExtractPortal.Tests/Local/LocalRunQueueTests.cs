@@ -56,7 +56,7 @@ public sealed class LocalRunQueueTests : IDisposable
             var interrupted = Assert.Single(runs.Items);
             Assert.Equal(RunState.Failed, interrupted.State);
             Assert.Contains("interrupted", interrupted.Error);
-            Assert.Empty((await after.GetRequiredService<IRunStore>().MonthSummariesAsync(["2026-03"], ct)).Values.Where(s => s.Active is not null));
+            Assert.DoesNotContain((await after.GetRequiredService<IRunStore>().MonthSummariesAsync(["2026-03"], ct)).Values, s => s.Active is not null);
         }
         finally
         {
