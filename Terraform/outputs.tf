@@ -134,7 +134,7 @@ output "portal_log_group_name" {
 }
 
 output "portal_dynamodb_tables" {
-  description = "The portal's DynamoDB tables (runs, month_guard, audit)."
+  description = "The portal's DynamoDB tables (runs: run index, month guard and backfills; audit)."
   value       = one(module.portal[*].dynamodb_tables)
 }
 

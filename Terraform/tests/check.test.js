@@ -178,13 +178,23 @@ test('the portal module keeps the promises of issue 7 (TLS, sign-in before forwa
   assert.deepEqual(client.allowed_oauth_flows, ['code']);
   assert.match(client.callback_urls[0], /\/oauth2\/idpresponse$/);
   // DynamoDB: on demand, PITR, KMS
-  for (const t of ['runs', 'month_guard', 'audit']) {
+  // Key schemas and GSIs exactly as the code uses them (src/ExtractPortal/Aws/DynamoDb/DynamoTables.cs).
+  const schemas = {
+    runs: { 'by-created': ['gsi1pk', 'gsi1sk', 'ALL'], 'by-state': ['gsi2pk', 'gsi2sk', 'ALL'], 'by-month': ['gsi3pk', 'gsi3sk', 'KEYS_ONLY'] },
+    audit: { 'by-user': ['gsi_user', 'gsi_sk', 'ALL'], 'by-action': ['gsi_action', 'gsi_sk', 'ALL'], 'by-run': ['gsi_run', 'gsi_sk', 'ALL'] },
+  };
+  assert.deepEqual(Object.keys(hcl.resource.aws_dynamodb_table).sort(), ['audit', 'runs']);
+  for (const [t, gsis] of Object.entries(schemas)) {
     const tb = r('aws_dynamodb_table', t);
     assert.equal(tb.billing_mode, 'PAY_PER_REQUEST', t);
     assert.equal(tb.point_in_time_recovery[0].enabled, true, t);
     assert.match(tb.server_side_encryption[0].kms_key_arn, /var\.kms_key_arn/, t);
+    assert.equal(tb.hash_key, 'pk', t);
+    assert.equal(tb.range_key, 'sk', t);
+    const attrs = tb.dynamic.attribute[0].for_each;
+    assert.deepEqual(tb.global_secondary_index.map(g => [g.name, [g.hash_key, g.range_key, g.projection_type]]), Object.entries(gsis), t);
+    for (const [hash, range] of Object.values(gsis)) for (const a of ['pk', 'sk', hash, range]) assert.ok(attrs.includes(a), `${t}: attribute ${a}`);
   }
-  assert.equal(r('aws_dynamodb_table', 'runs').global_secondary_index[0].name, 'by_started');
   // Task role: Glue on our job only; S3 read-only on the extracts; no write to the extracts bucket.
   const task = hcl.data.aws_iam_policy_document.task[0].statement;
   const glue = task.find(s => s.sid === 'GlueJobRuns');

@@ -105,9 +105,9 @@ data "aws_iam_policy_document" "task" {
     sid = "PortalTables"
     actions = [
       "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem",
-      "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem", "dynamodb:DescribeTable",
+      "dynamodb:DeleteItem", "dynamodb:DescribeTable",
     ]
-    resources = flatten([for t in [aws_dynamodb_table.runs, aws_dynamodb_table.month_guard, aws_dynamodb_table.audit] : [t.arn, "${t.arn}/index/*"]])
+    resources = flatten([for t in [aws_dynamodb_table.runs, aws_dynamodb_table.audit] : [t.arn, "${t.arn}/index/*"]])
   }
 
   # Data Protection key ring: list, read and add keys under its prefix (keys are never deleted by the app).

@@ -1,6 +1,6 @@
 # The operations portal on ECS Fargate behind an ALB with Cognito sign-in:
 #   user -> ALB (HTTPS, WAF, authenticate-cognito) -> Fargate tasks (private subnets)
-#        -> Glue (runs), S3 (extracts, read-only), CloudWatch Logs (run logs), DynamoDB (runs, month guard, audit)
+#        -> Glue (runs), S3 (extracts, read-only), CloudWatch Logs (run logs), DynamoDB (runs + month guard + backfills, audit)
 # Files: main.tf (image, cluster, task, service, autoscaling), alb.tf, cognito.tf, iam.tf, state.tf
 # (DynamoDB, Data Protection key ring, ALB log bucket), network.tf (security groups), waf.tf.
 
@@ -29,11 +29,11 @@ locals {
     Aws__ExtractsBucket                 = var.extracts_bucket_name
     Aws__ExtractsPrefix                 = var.output_prefix
     Aws__RunsTable                      = aws_dynamodb_table.runs.name
-    Aws__MonthGuardTable                = aws_dynamodb_table.month_guard.name
     Aws__AuditTable                     = aws_dynamodb_table.audit.name
     Aws__Auth__AlbArn                   = aws_lb.this.arn
     Aws__Auth__Issuer                   = "https://cognito-idp.${var.aws_region}.amazonaws.com/${aws_cognito_user_pool.this.id}"
     Aws__Auth__ClientId                 = aws_cognito_user_pool_client.alb.id
+    Aws__Auth__UserPoolId               = aws_cognito_user_pool.this.id
     Aws__Auth__LogoutUrl                = "https://${local.cognito_hostname}/logout?client_id=${aws_cognito_user_pool_client.alb.id}&logout_uri=${urlencode("${local.portal_url}/")}"
     Aws__DataProtection__Bucket         = aws_s3_bucket.state.id
     Aws__DataProtection__Prefix         = local.data_protection

@@ -49,11 +49,10 @@ output "cognito_domain" {
 }
 
 output "dynamodb_tables" {
-  description = "The portal's DynamoDB tables: runs, month_guard, audit."
+  description = "The portal's DynamoDB tables: runs (run index, month guard, backfills) and audit."
   value = {
-    runs        = aws_dynamodb_table.runs.name
-    month_guard = aws_dynamodb_table.month_guard.name
-    audit       = aws_dynamodb_table.audit.name
+    runs  = aws_dynamodb_table.runs.name
+    audit = aws_dynamodb_table.audit.name
   }
 }
 

@@ -1,56 +1,49 @@
-# The portal's own state in AWS mode: DynamoDB tables (run index, month guard, audit trail), the
-# Data Protection key ring (S3, KMS), and the ALB's access-log bucket.
-# Key schemas (docs/aws-mode-state.md on the aws-state branch is the reference once merged):
-#   runs         PK run_id (S); GSI by_started: PK gsi_pk (S), SK started_at (S)
-#   month guard  PK month (S)
-#   audit        PK day (S), SK at_id (S)
+# The portal's own state in AWS mode: DynamoDB tables (run index + month guard + backfills, audit
+# trail), the Data Protection key ring (S3, KMS), and the ALB's access-log bucket.
+# Key schemas: exactly what the code uses (src/ExtractPortal/Aws/DynamoDb/DynamoTables.cs; the items
+# are described in docs/aws-mode-state.md). Every key attribute is a string.
+#   runs   pk/sk; items: RUN#<id>/RUN, RUN#<id>/MONTH#<m>, GUARD#<m>/GUARD, GLUE#<jr id>/GLUE,
+#          BACKFILL#<id>/BACKFILL, BACKFILL#<id>/MONTH#<m>
+#          GSIs by-created (gsi1pk "RUNS" | "BACKFILLS", gsi1sk), by-state (gsi2pk, gsi2sk), by-month (gsi3pk, gsi3sk; keys only)
+#   audit  pk AUDIT#<YYYY-MM>, sk <at>#<id>; GSIs by-user, by-action, by-run (gsi_user | gsi_action | gsi_run, gsi_sk)
 
 resource "aws_dynamodb_table" "runs" {
   name                        = "${local.name}-runs"
   billing_mode                = "PAY_PER_REQUEST"
-  hash_key                    = "run_id"
+  hash_key                    = "pk"
+  range_key                   = "sk"
   deletion_protection_enabled = var.deletion_protection
 
-  attribute {
-    name = "run_id"
-    type = "S"
-  }
-  attribute {
-    name = "gsi_pk"
-    type = "S"
-  }
-  attribute {
-    name = "started_at"
-    type = "S"
+  dynamic "attribute" {
+    for_each = ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk"]
+    content {
+      name = attribute.value
+      type = "S"
+    }
   }
 
-  # Newest runs first across the whole table (one constant partition key; a few runs a month).
+  # All runs (and, under their own hash value, all backfills), newest first.
   global_secondary_index {
-    name            = "by_started"
-    hash_key        = "gsi_pk"
-    range_key       = "started_at"
+    name            = "by-created"
+    hash_key        = "gsi1pk"
+    range_key       = "gsi1sk"
     projection_type = "ALL"
   }
 
-  point_in_time_recovery {
-    enabled = true
+  # Runs in one state (the sync's active runs, the state filter), newest first.
+  global_secondary_index {
+    name            = "by-state"
+    hash_key        = "gsi2pk"
+    range_key       = "gsi2sk"
+    projection_type = "ALL"
   }
 
-  server_side_encryption {
-    enabled     = true
-    kms_key_arn = var.kms_key_arn
-  }
-}
-
-resource "aws_dynamodb_table" "month_guard" {
-  name                        = "${local.name}-month-guard"
-  billing_mode                = "PAY_PER_REQUEST"
-  hash_key                    = "month"
-  deletion_protection_enabled = var.deletion_protection
-
-  attribute {
-    name = "month"
-    type = "S"
+  # Runs of one month (month link items; the runs are then read by key), newest first.
+  global_secondary_index {
+    name            = "by-month"
+    hash_key        = "gsi3pk"
+    range_key       = "gsi3sk"
+    projection_type = "KEYS_ONLY"
   }
 
   point_in_time_recovery {
@@ -66,17 +59,38 @@ resource "aws_dynamodb_table" "month_guard" {
 resource "aws_dynamodb_table" "audit" {
   name                        = "${local.name}-audit"
   billing_mode                = "PAY_PER_REQUEST"
-  hash_key                    = "day"
-  range_key                   = "at_id"
+  hash_key                    = "pk"
+  range_key                   = "sk"
   deletion_protection_enabled = var.deletion_protection
 
-  attribute {
-    name = "day"
-    type = "S"
+  dynamic "attribute" {
+    for_each = ["pk", "sk", "gsi_user", "gsi_action", "gsi_run", "gsi_sk"]
+    content {
+      name = attribute.value
+      type = "S"
+    }
   }
-  attribute {
-    name = "at_id"
-    type = "S"
+
+  global_secondary_index {
+    name            = "by-user"
+    hash_key        = "gsi_user"
+    range_key       = "gsi_sk"
+    projection_type = "ALL"
+  }
+
+  global_secondary_index {
+    name            = "by-action"
+    hash_key        = "gsi_action"
+    range_key       = "gsi_sk"
+    projection_type = "ALL"
+  }
+
+  # Sparse: only entries about a run.
+  global_secondary_index {
+    name            = "by-run"
+    hash_key        = "gsi_run"
+    range_key       = "gsi_sk"
+    projection_type = "ALL"
   }
 
   point_in_time_recovery {

@@ -1,5 +1,7 @@
 using ExtractPortal.Aws.Auth;
 using ExtractPortal.Aws.DataProtection;
+using ExtractPortal.Aws.Glue;
+using ExtractPortal.Aws.Logs;
 using ExtractPortal.Configuration;
 using ExtractPortal.Features.Audit;
 using ExtractPortal.Features.Backfills;
@@ -14,9 +16,12 @@ namespace ExtractPortal.Aws;
 /// <summary>What <c>Portal:Mode=Aws</c> changes in the host: backends, sign-in, Data Protection.</summary>
 public static class AwsBackendRegistration
 {
-    /// <summary>The portal's seams; AWS mode refuses to start unless each has an implementation registered.</summary>
+    /// <summary>
+    /// The portal's seams; AWS mode refuses to start unless each has an implementation registered.
+    /// (<c>IOdsSourceProvider</c> is not one: in AWS mode the portal never reads the ODS, Glue does.)
+    /// </summary>
     public static readonly Type[] Seams =
-        [typeof(IRunStore), typeof(IRunLauncher), typeof(IRunLogs), typeof(IExtractStoreReader), typeof(IAuditTrail), typeof(IBackfillStore), typeof(IOdsSourceProvider)];
+        [typeof(IRunStore), typeof(IRunLauncher), typeof(IRunLogs), typeof(IExtractStoreReader), typeof(IAuditTrail), typeof(IBackfillStore)];
 
     public static bool IsAwsMode(this IConfiguration configuration) =>
         configuration.GetSection(PortalOptions.Section).GetValue<PortalMode>(nameof(PortalOptions.Mode)) == PortalMode.Aws;
@@ -31,10 +36,27 @@ public static class AwsBackendRegistration
     {
         services.AddSingleton<AwsBackendsMarker>();
         services.AddAwsClients(configuration);
-        services.AddAwsStateBackends();   // S3 extract store reader, DynamoDB run index + month guard + audit trail
+        services.AddAwsStateBackends();   // S3 extract store reader, DynamoDB run index + month guard + audit trail + backfills
+        services.AddGlueRuns();           // Glue launcher, run-state sync, CloudWatch run logs
         services.AddS3DataProtection(configuration);
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<PortalOptions>>(new SeamsImplemented(services));
         services.AddOptions<PortalOptions>().ValidateOnStart();
+        return services;
+    }
+
+    /// <summary>Runs in Glue: <see cref="GlueRunLauncher"/> (IRunLauncher), the hosted <see cref="GlueRunSync"/>
+    /// and <see cref="CloudWatchRunLogs"/> (IRunLogs), over the run index of the state backends.</summary>
+    public static IServiceCollection AddGlueRuns(this IServiceCollection services)
+    {
+        services.AddSingleton<GlueRunLauncher>();
+        services.AddSingleton<IRunLauncher>(sp => sp.GetRequiredService<GlueRunLauncher>());
+        services.AddSingleton<GlueRunSync>();
+        services.AddHostedService(sp => sp.GetRequiredService<GlueRunSync>());
+        services.AddSingleton<IRunLogs>(sp => new CloudWatchRunLogs(sp.GetRequiredService<DynamoDb.DynamoRunIndex>(), sp,
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<AwsOptions>>().Value));
+        services.AddHealthChecks();
+        services.PostConfigure<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckServiceOptions>(options =>
+            AwsStateRegistration.AddCheckOnce(options, "glue", sp => ActivatorUtilities.CreateInstance<GlueHealthCheck>(sp)));
         return services;
     }
 

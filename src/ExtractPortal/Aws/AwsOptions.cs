@@ -29,6 +29,15 @@ public sealed partial class AwsOptions : IValidatableObject
     /// <summary>The extract root inside the bucket (the Glue job's <c>--output_prefix</c>).</summary>
     public string ExtractsPrefix { get; set; } = "extracts";
 
+    /// <summary>KMS key (id, ARN or alias) the local engine's S3 store writes extracts with (SSE-KMS, the Glue
+    /// job's <c>--kms_key_id</c>); empty: the bucket's default <c>aws:kms</c> key. The portal only reads in AWS mode.</summary>
+    public string? ExtractsKmsKeyId { get; set; }
+
+    /// <summary>How often the Glue run-state sync refreshes active runs and imports runs started outside
+    /// the portal (the schedule). 0 turns the sync off (tests and tools only: runs would never finish).</summary>
+    [Range(0, 3600)]
+    public int GlueSyncIntervalSeconds { get; set; } = 15;
+
     /// <summary>Optional endpoint overrides (VPC endpoints, tests).</summary>
     public AwsServiceUrls ServiceUrls { get; set; } = new();
 
@@ -127,6 +136,14 @@ public sealed partial class AwsAuthOptions
     /// <summary>Cognito hosted-UI logout endpoint, e.g. <c>https://auth.example.com/logout?client_id=...&amp;logout_uri=...</c>.</summary>
     public string LogoutUrl { get; set; } = "";
 
+    /// <summary>The Cognito user pool id, e.g. <c>eu-west-1_AbC123</c>: the issuer of the access token the ALB
+    /// forwards in <c>x-amzn-oidc-accesstoken</c> (its <c>cognito:groups</c> are the roles).</summary>
+    public string UserPoolId { get; set; } = "";
+
+    /// <summary>Where the user pool's signing keys are fetched (RS256, by kid); empty:
+    /// <c>&lt;Issuer&gt;/.well-known/jwks.json</c>. Only tests point it elsewhere.</summary>
+    public string? JwksEndpoint { get; set; }
+
     /// <summary>The Cognito app client id the ALB uses (the token's <c>client</c> claim when present).</summary>
     public string ClientId { get; set; } = "";
 
@@ -150,6 +167,14 @@ public sealed partial class AwsAuthOptions
             yield return AwsOptions.Error("Aws:Auth:Issuer is required in AWS mode (the Cognito user pool issuer URL)", "Auth.Issuer");
         else if (!Uri.TryCreate(Issuer, UriKind.Absolute, out var iss) || iss.Scheme != Uri.UriSchemeHttps)
             yield return AwsOptions.Error($"Aws:Auth:Issuer '{Issuer}' must be an https URL", "Auth.Issuer");
+        if (string.IsNullOrWhiteSpace(UserPoolId))
+            yield return AwsOptions.Error("Aws:Auth:UserPoolId is required in AWS mode (the Cognito user pool whose access token carries the groups)", "Auth.UserPoolId");
+        else if (!UserPoolIdPattern().IsMatch(UserPoolId))
+            yield return AwsOptions.Error($"Aws:Auth:UserPoolId '{UserPoolId}' is not a user pool id like eu-west-1_AbC123", "Auth.UserPoolId");
+        else if (!string.IsNullOrWhiteSpace(Issuer) && !Issuer.TrimEnd('/').EndsWith("/" + UserPoolId, StringComparison.Ordinal))
+            yield return AwsOptions.Error($"Aws:Auth:Issuer '{Issuer}' is not the issuer of user pool {UserPoolId} (https://cognito-idp.<region>.amazonaws.com/{UserPoolId})", "Auth.Issuer");
+        if (JwksEndpoint is { Length: > 0 } jwks && !AwsOptions.IsHttpUrl(jwks))
+            yield return AwsOptions.Error("Aws:Auth:JwksEndpoint must be an absolute http(s) URL", "Auth.JwksEndpoint");
         if (string.IsNullOrWhiteSpace(LogoutUrl))
             yield return AwsOptions.Error("Aws:Auth:LogoutUrl is required in AWS mode (the Cognito logout endpoint)", "Auth.LogoutUrl");
         else if (!AwsOptions.IsHttpUrl(LogoutUrl))
@@ -163,6 +188,13 @@ public sealed partial class AwsAuthOptions
         if (ClockSkewSeconds is < 0 or > 300)
             yield return AwsOptions.Error("Aws:Auth:ClockSkewSeconds must be between 0 and 300", "Auth.ClockSkewSeconds");
     }
+
+    /// <summary>The JWKS of the user pool: the configured override or <c>&lt;Issuer&gt;/.well-known/jwks.json</c>.</summary>
+    public Uri ResolveJwksEndpoint() =>
+        new(string.IsNullOrWhiteSpace(JwksEndpoint) ? Issuer.TrimEnd('/') + "/.well-known/jwks.json" : JwksEndpoint, UriKind.Absolute);
+
+    [GeneratedRegex(@"^[a-z]{2}(-[a-z]+)+-[0-9]+_[A-Za-z0-9]+$")]
+    private static partial Regex UserPoolIdPattern();
 
     [GeneratedRegex(@"^arn:aws[a-z\-]*:elasticloadbalancing:[a-z0-9\-]+:[0-9]{12}:loadbalancer/app/[A-Za-z0-9\-]+/[0-9a-f]+$")]
     private static partial Regex AlbArnPattern();

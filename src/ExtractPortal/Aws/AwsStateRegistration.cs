@@ -6,6 +6,7 @@ using ExtractPortal.Aws.DynamoDb;
 using ExtractPortal.Aws.S3;
 using ExtractPortal.Configuration;
 using ExtractPortal.Features.Audit;
+using ExtractPortal.Features.Backfills;
 using ExtractPortal.Features.Extracts;
 using ExtractPortal.Features.Health;
 using ExtractPortal.Features.Runs;
@@ -38,6 +39,7 @@ public static class AwsStateRegistration
             sp.GetRequiredService<IOptions<AwsOptions>>().Value.AuditTable, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IRunStore, DynamoRunStore>();
         services.AddSingleton<IAuditTrail, DynamoAuditTrail>();
+        services.AddSingleton<IBackfillStore>(sp => new DynamoBackfillStore(sp.GetRequiredService<IAmazonDynamoDB>(), sp.GetRequiredService<DynamoRunIndex>()));
         // /readyz checks, added after every other registration and only under names not taken yet (a
         // host or test that stands in other backends for some seams keeps its own checks).
         services.AddHealthChecks();
@@ -49,17 +51,21 @@ public static class AwsStateRegistration
         return services;
     }
 
-    private static void AddCheckOnce(HealthCheckServiceOptions options, string name, Func<IServiceProvider, IHealthCheck> factory)
+    /// <summary>Each AWS readiness check gives up after this (the ALB's health check must get an answer quickly).</summary>
+    public static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(5);
+
+    internal static void AddCheckOnce(HealthCheckServiceOptions options, string name, Func<IServiceProvider, IHealthCheck> factory)
     {
         if (options.Registrations.All(r => r.Name != name))
-            options.Registrations.Add(new HealthCheckRegistration(name, factory, failureStatus: null, tags: [HealthEndpoints.ReadyTag]));
+            options.Registrations.Add(new HealthCheckRegistration(name, factory, failureStatus: null, tags: [HealthEndpoints.ReadyTag], timeout: ReadyTimeout));
     }
 
     /// <summary>The extracts bucket and prefix (the Glue job's --output_bucket and --output_prefix).</summary>
     public static S3StoreLocation ExtractsLocation(AwsOptions aws) =>
         string.IsNullOrWhiteSpace(aws.ExtractsBucket)
             ? throw new InvalidOperationException("Aws:ExtractsBucket is not set: the S3 extract store needs the extracts bucket")
-            : new S3StoreLocation(aws.ExtractsBucket, aws.ExtractsPrefix);
+            : new S3StoreLocation(aws.ExtractsBucket, aws.ExtractsPrefix,
+                string.IsNullOrWhiteSpace(aws.ExtractsKmsKeyId) ? null : aws.ExtractsKmsKeyId.Trim());
 
     public static AmazonS3Client CreateS3Client(AwsOptions aws, AWSCredentials? credentials = null) =>
         S3ExtractStore.CreateClient(string.IsNullOrWhiteSpace(aws.ServiceUrls.S3) ? aws.ResolveRegion() : aws.Region, aws.ServiceUrls.S3, credentials);
@@ -84,12 +90,13 @@ public static class AwsStateRegistration
     /// <see cref="IExtractStore"/>): the folder by default, S3 with Portal:ExtractStore:Kind=S3.
     /// An explicit output folder (the CLI's --output) always wins.
     /// </summary>
-    public static IExtractStore CreateEngineStore(PortalOptions portal, AwsOptions? aws, string? outputFolder, ILoggerFactory? loggers = null)
+    public static IExtractStore CreateEngineStore(PortalOptions portal, AwsOptions? aws, string? outputFolder, ILoggerFactory? loggers = null,
+        AWSCredentials? credentials = null)
     {
         if (outputFolder is not null || portal.ExtractStore.Kind == ExtractStoreKind.Folder)
             return new LocalExtractStore(outputFolder ?? portal.ExtractStoreFolder);
         aws ??= new AwsOptions();
-        return new S3ExtractStore(CreateS3Client(aws), ExtractsLocation(aws),
+        return new S3ExtractStore(CreateS3Client(aws, credentials), ExtractsLocation(aws),
             Path.Combine(portal.ResolvedDataFolder, "s3-staging"), TimeProvider.System, loggers?.CreateLogger<S3ExtractStore>());
     }
 }

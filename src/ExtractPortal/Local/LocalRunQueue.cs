@@ -14,10 +14,12 @@ namespace ExtractPortal.Local;
 /// The local engine in the background: a queue of run ids worked by <c>Portal:MaxConcurrentRuns</c>
 /// workers, each running <see cref="ExtractEngine"/> for one run, reporting its stage to the run
 /// store and its log to the run's log file. Cancellable. At start it marks runs that a previous
-/// process left queued or running as failed, and finishes or discards half-published months.
+/// process left queued or running as failed, and (folder store) finishes or discards half-published
+/// months. The store is the folder, or S3 with Portal:ExtractStore:Kind=S3 (the Docker stack's MinIO),
+/// which needs no recovery: a month switches only once its files are complete.
 /// </summary>
 public sealed class LocalRunQueue(
-    IRunStore runs, LocalRunLogs logs, LocalExtractStore store, IOdsSourceProvider sources, TimeProvider clock,
+    IRunStore runs, LocalRunLogs logs, IExtractStore store, IOdsSourceProvider sources, TimeProvider clock,
     IOptions<PortalOptions> options, ILoggerFactory loggerFactory) : BackgroundService, IRunLauncher
 {
     private readonly Channel<string> _queue = Channel.CreateUnbounded<string>();
@@ -40,7 +42,7 @@ public sealed class LocalRunQueue(
             $"interrupted: the portal stopped or restarted before the run finished (marked failed at start-up {clock.GetUtcNow():yyyy-MM-dd HH:mm:ss} UTC)",
             cancellationToken);
         if (interrupted > 0) _logger.LogWarning("Marked {Count} run(s) left queued or running by a previous process as failed", interrupted);
-        store.RecoverAll();
+        if (store is LocalExtractStore folder) folder.RecoverAll();
         await base.StartAsync(cancellationToken);
     }
 

@@ -6,6 +6,7 @@ using ExtractPortal.Tests.Aws.Support;
 using ExtractPortal.Tests.Support;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace ExtractPortal.Tests.Aws.Auth;
@@ -18,17 +19,20 @@ namespace ExtractPortal.Tests.Aws.Auth;
 public sealed class AwsModeEndToEndTests(KeyRingS3rver s3rver) : IClassFixture<KeyRingS3rver>, IAsyncLifetime
 {
     private AlbTestIssuer _alb = null!;
+    private CognitoTestIssuer _pool = null!;
     private PortalApp _app = null!;
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public async ValueTask InitializeAsync()
     {
         _alb = await AlbTestIssuer.StartAsync();
+        _pool = await CognitoTestIssuer.StartAsync();
         var settings = TestAws.Settings(new()
         {
             ["Portal:Mode"] = "Aws",
             ["Portal:EnvironmentName"] = "AWS TEST",
             ["Aws:Auth:PublicKeyEndpoint"] = _alb.Endpoint.ToString(),
+            ["Aws:Auth:JwksEndpoint"] = _pool.Jwks.ToString(),
             ["Aws:ServiceUrls:S3"] = s3rver.Url,
             ["Aws:DataProtection:Bucket"] = KeyRingS3rver.Bucket,
         });
@@ -44,14 +48,16 @@ public sealed class AwsModeEndToEndTests(KeyRingS3rver s3rver) : IClassFixture<K
     {
         await _app.DisposeAsync();
         await _alb.DisposeAsync();
+        await _pool.DisposeAsync();
     }
 
-    private async Task<HttpResponseMessage> GetAsync(string path, string? token)
+    private async Task<HttpResponseMessage> GetAsync(string path, string? token, string? accessToken = null)
     {
         using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = _app.BaseAddress };
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Accept.ParseAdd("text/html");
         if (token is not null) request.Headers.TryAddWithoutValidation("x-amzn-oidc-data", token);
+        if (accessToken is not null) request.Headers.TryAddWithoutValidation("x-amzn-oidc-accesstoken", accessToken);
         return await client.SendAsync(request, Ct);
     }
 
@@ -91,6 +97,37 @@ public sealed class AwsModeEndToEndTests(KeyRingS3rver s3rver) : IClassFixture<K
                 using var response = await GetAsync(path, token);
                 Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{name} {path}: {response.StatusCode}");
             }
+    }
+
+    [Fact]
+    public async Task Roles_come_from_the_verified_Cognito_access_token()
+    {
+        var noGroups = _alb.Token(payload: AlbTestIssuer.Payload());   // userInfo without cognito:groups
+        using (var none = await GetAsync("/runs", noGroups)) Assert.Equal(HttpStatusCode.Forbidden, none.StatusCode);
+        using (var ok = await GetAsync("/runs", noGroups, _pool.Token(CognitoTestIssuer.Payload("support")))) Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        // the access token decides over x-amzn-oidc-data's groups
+        using (var auditOnly = await GetAsync("/audit", _alb.Token(payload: AlbTestIssuer.Payload("auditor")), _pool.Token(CognitoTestIssuer.Payload("support"))))
+            Assert.Equal(HttpStatusCode.Forbidden, auditOnly.StatusCode);
+        // without the access token header, x-amzn-oidc-data's groups are used
+        using (var fallback = await GetAsync("/audit", _alb.Token(payload: AlbTestIssuer.Payload("auditor")))) Assert.Equal(HttpStatusCode.OK, fallback.StatusCode);
+
+        var otherUser = CognitoTestIssuer.Payload("auditor");
+        otherUser["sub"] = "another-user";
+        var expired = CognitoTestIssuer.Payload("auditor");
+        expired["exp"] = DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeSeconds();
+        var otherClient = CognitoTestIssuer.Payload("auditor");
+        otherClient["client_id"] = "nope";
+        var otherPool = CognitoTestIssuer.Payload("auditor");
+        otherPool["iss"] = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Other";
+        foreach (var (name, access) in new[]
+        {
+            ("wrong sub", _pool.Token(otherUser)), ("expired", _pool.Token(expired)), ("wrong client", _pool.Token(otherClient)),
+            ("wrong pool", _pool.Token(otherPool)), ("unknown kid", _pool.Token(kid: "unknown")), ("forged", _pool.Token(signWith: _pool.OtherKey)),
+        })
+        {
+            using var response = await GetAsync("/runs", noGroups, access);
+            Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{name}: {response.StatusCode}");
+        }
     }
 
     [Fact]
@@ -159,9 +196,10 @@ public sealed class AwsModeEndToEndTests(KeyRingS3rver s3rver) : IClassFixture<K
     {
         using var folder = new TempDataFolder();
         var settings = TestAws.Settings(new() { ["Portal:Mode"] = "Aws" });
-        using var factory = PortalApp.Create(folder.Path, null, settings);
+        using var factory = PortalApp.Create(folder.Path,
+            services => services.RemoveAll<ExtractPortal.Features.Backfills.IBackfillStore>(), settings);
         var e = Assert.ThrowsAny<Exception>(() => factory.Server);
         // Development validates the container first (naming the unresolvable seam); Production stops at the options check.
-        Assert.Contains(ExtractPortal.Aws.AwsBackendRegistration.Seams, seam => e.ToString().Contains(seam.Name));
+        Assert.Contains("IBackfillStore", e.ToString());
     }
 }

@@ -13,7 +13,8 @@ public static class TestAws
     public const string AccessKey = "AKIDEXAMPLE";
     public const string SecretKey = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
     public const string AlbArn = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/extract-portal/50dc6c495c0c9188";
-    public const string Issuer = "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Example1";
+    public const string UserPoolId = "eu-west-1_Example1";
+    public const string Issuer = "https://cognito-idp.eu-west-1.amazonaws.com/" + UserPoolId;
 
     public static Dictionary<string, string?> Settings(Dictionary<string, string?>? overrides = null)
     {
@@ -26,9 +27,11 @@ public static class TestAws
             ["Aws:AuditTable"] = "portal-audit",
             ["Aws:Auth:AlbArn"] = AlbArn,
             ["Aws:Auth:Issuer"] = Issuer,
+            ["Aws:Auth:UserPoolId"] = UserPoolId,
             ["Aws:Auth:LogoutUrl"] = "https://auth.example.com/logout?client_id=abc&logout_uri=https%3A%2F%2Fportal.example.com%2F",
             ["Aws:Auth:ClientId"] = "abc",
             ["Aws:DataProtection:Bucket"] = "portal-keys",
+            ["Aws:GlueSyncIntervalSeconds"] = "0",   // no background calls to AWS endpoints unless a test turns it on
         };
         foreach (var (k, v) in overrides ?? []) settings[k] = v;
         return settings;

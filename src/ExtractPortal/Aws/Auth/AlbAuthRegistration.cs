@@ -26,6 +26,12 @@ public static class AlbAuthRegistration
             return new AlbPublicKeyProvider(sp.GetRequiredService<IHttpClientFactory>().CreateClient(AlbPublicKeyProvider.HttpClientName),
                 new Uri(endpoint, UriKind.Absolute), sp.GetRequiredService<TimeProvider>());
         });
+        services.AddHttpClient(CognitoJwksProvider.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(5))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, ConnectTimeout = TimeSpan.FromSeconds(3) });
+        services.TryAddSingleton(sp => new CognitoJwksProvider(sp.GetRequiredService<IHttpClientFactory>().CreateClient(CognitoJwksProvider.HttpClientName),
+            sp.GetRequiredService<IOptions<AwsOptions>>().Value.Auth.ResolveJwksEndpoint(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new CognitoAccessTokenVerifier(sp.GetRequiredService<CognitoJwksProvider>(),
+            sp.GetRequiredService<IOptions<AwsOptions>>().Value.Auth, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new AlbTokenVerifier(sp.GetRequiredService<AlbPublicKeyProvider>(),
             sp.GetRequiredService<IOptions<AwsOptions>>().Value.Auth, sp.GetRequiredService<TimeProvider>()));
         return services.AddAuthentication(o =>

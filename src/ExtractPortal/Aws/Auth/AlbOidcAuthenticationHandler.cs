@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -15,7 +16,8 @@ public sealed class AlbOidcAuthenticationOptions : AuthenticationSchemeOptions;
 /// ServerAuthenticationStateProvider + AddCascadingAuthenticationState).
 /// </summary>
 public sealed class AlbOidcAuthenticationHandler(
-    IOptionsMonitor<AlbOidcAuthenticationOptions> options, ILoggerFactory logger, UrlEncoder encoder, AlbTokenVerifier verifier)
+    IOptionsMonitor<AlbOidcAuthenticationOptions> options, ILoggerFactory logger, UrlEncoder encoder, AlbTokenVerifier verifier,
+    CognitoAccessTokenVerifier accessTokens)
     : AuthenticationHandler<AlbOidcAuthenticationOptions>(options, logger, encoder)
 {
     public const string SchemeName = "AlbOidc";
@@ -28,12 +30,29 @@ public sealed class AlbOidcAuthenticationHandler(
         try
         {
             var principal = await verifier.VerifyAsync(values[0]!, SchemeName, Context.RequestAborted);
+            // Roles: the Cognito access token's groups (the userInfo-based x-amzn-oidc-data may lack them);
+            // without that header, or when the access token has no groups claim, the groups of x-amzn-oidc-data.
+            var access = Request.Headers[CognitoAccessTokenVerifier.HeaderName];
+            if (access.Count > 1) return Fail("more than one x-amzn-oidc-accesstoken header");
+            if (access.Count == 1)
+            {
+                var subject = principal.FindFirstValue(ClaimTypes.NameIdentifier)!;
+                if (await accessTokens.VerifyAsync(access[0]!, subject, Context.RequestAborted) is { } roles)
+                    principal = WithRoles(principal, roles);
+            }
             return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
         }
         catch (AlbTokenException e)
         {
             return Fail(e.Message);
         }
+    }
+
+    private static ClaimsPrincipal WithRoles(ClaimsPrincipal principal, IReadOnlyList<string> roles)
+    {
+        var identity = (ClaimsIdentity)principal.Identity!;
+        var claims = identity.Claims.Where(c => c.Type != ClaimTypes.Role).Concat(roles.Select(r => new Claim(ClaimTypes.Role, r)));
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, identity.AuthenticationType, ClaimTypes.Name, ClaimTypes.Role));
     }
 
     private AuthenticateResult Fail(string reason)

@@ -211,6 +211,61 @@ public sealed class DynamoRunIndex(IAmazonDynamoDB dynamo, string tableName, Tim
             new() { [":running"] = S(RunIndexStates.Running), [":gsi2"] = S("STATE#" + RunIndexStates.Running), [":now"] = S(Time(clock.GetUtcNow())),
                     [":stage"] = S("Starting"), [":queued"] = S(RunIndexStates.Queued), [":glue"] = S(glueRunId ?? "") }, ct);
 
+    private static Dictionary<string, AttributeValue> GlueKey(string glueRunId) => new() { [DynamoTables.Pk] = S("GLUE#" + glueRunId), [DynamoTables.Sk] = S("GLUE") };
+
+    /// <summary>
+    /// Links a Glue job run to a run of the index: <c>glue_run_id</c> on the run and the pointer item
+    /// <c>pk=GLUE#&lt;jr id&gt;, sk=GLUE</c> (<c>run_id</c>), by which the sync knows the Glue runs it has
+    /// seen and manifests' run ids (the Glue id) lead to the portal's run.
+    /// </summary>
+    public async Task LinkGlueRunAsync(string runId, string glueRunId, CancellationToken ct)
+    {
+        await dynamo.PutItemAsync(new PutItemRequest
+        {
+            TableName = tableName,
+            Item = new(GlueKey(glueRunId)) { ["run_id"] = S(runId), ["glue_run_id"] = S(glueRunId) },
+        }, ct);
+        await SetGlueRunIdAsync(runId, glueRunId, ct);
+    }
+
+    /// <summary>The portal run id linked to a Glue job run id, or null when the index has not seen it.</summary>
+    public async Task<string?> RunIdOfGlueRunAsync(string glueRunId, CancellationToken ct)
+    {
+        var item = (await dynamo.GetItemAsync(new GetItemRequest { TableName = tableName, Key = GlueKey(glueRunId), ConsistentRead = true }, ct)).Item;
+        return item is null || item.Count == 0 ? null : item.Str("run_id");
+    }
+
+    /// <summary>Claims a month's guard for a run if nobody holds it (a Glue run started outside the portal); true when claimed.</summary>
+    public async Task<bool> TryClaimGuardAsync(string month, string runId, CancellationToken ct)
+    {
+        try
+        {
+            await dynamo.PutItemAsync(new PutItemRequest
+            {
+                TableName = tableName,
+                Item = new(GuardKey(month)) { ["run_id"] = S(runId), ["claimed_at"] = S(Time(clock.GetUtcNow())) },
+                ConditionExpression = "attribute_not_exists(pk)",
+            }, ct);
+            return true;
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Stage and detail of a running run as Glue reports it, and Glue's start time.</summary>
+    public Task<bool> ReportGlueStateAsync(string runId, string stage, string detail, int monthsPublished, DateTimeOffset? startedAt, CancellationToken ct)
+    {
+        var values = new Dictionary<string, AttributeValue>
+        {
+            [":stage"] = S(stage), [":detail"] = S(detail), [":published"] = N(monthsPublished), [":running"] = S(RunIndexStates.Running),
+        };
+        var update = "SET stage = :stage, stage_detail = :detail, months_published = :published";
+        if (startedAt is { } started) { update += ", started_at = :started"; values[":started"] = S(Time(started)); }
+        return UpdateAsync(runId, update, "#state = :running", values, ct);
+    }
+
     /// <summary>Records the Glue job run id of a run (StartJobRun's answer).</summary>
     public Task<bool> SetGlueRunIdAsync(string runId, string glueRunId, CancellationToken ct) =>
         UpdateAsync(runId, "SET glue_run_id = :glue", "attribute_exists(pk)", new() { [":glue"] = S(glueRunId) }, ct);
@@ -225,19 +280,23 @@ public sealed class DynamoRunIndex(IAmazonDynamoDB dynamo, string tableName, Tim
 
     /// <summary>
     /// Ends an active run (condition: it is still queued or running) and releases its months' guards.
-    /// Returns false when the run had already ended (the guards are released anyway).
+    /// Returns false when the run had already ended (the guards are released anyway). The Glue sync
+    /// passes Glue's own timings and the months whose run manifest exists.
     /// </summary>
-    public async Task<bool> CompleteAsync(string runId, string finalState, string? error, CancellationToken ct)
+    public async Task<bool> CompleteAsync(string runId, string finalState, string? error, CancellationToken ct,
+        DateTimeOffset? finishedAt = null, DateTimeOffset? startedAt = null, int? monthsPublished = null)
     {
         if (RunIndexStates.IsActive(finalState)) throw new ArgumentException($"{finalState} is not a final state", nameof(finalState));
         var values = new Dictionary<string, AttributeValue>
         {
-            [":final"] = S(finalState), [":gsi2"] = S("STATE#" + finalState), [":now"] = S(Time(clock.GetUtcNow())),
+            [":final"] = S(finalState), [":gsi2"] = S("STATE#" + finalState), [":now"] = S(Time(finishedAt ?? clock.GetUtcNow())),
             [":queued"] = S(RunIndexStates.Queued), [":running"] = S(RunIndexStates.Running),
         };
         var update = "SET #state = :final, gsi2pk = :gsi2, finished_at = :now";
         if (error is not null) { update += ", #error = :error"; values[":error"] = S(error); }
+        if (startedAt is { } started) { update += ", started_at = :started"; values[":started"] = S(Time(started)); }
         if (finalState == RunIndexStates.Succeeded) { update += ", stage = :done, months_published = months_total"; values[":done"] = S("Done"); }
+        else if (monthsPublished is { } published) { update += ", months_published = :published"; values[":published"] = N(published); }
         var ended = await UpdateAsync(runId, update, "#state IN (:queued, :running)", values, ct);
         if (await GetAsync(runId, ct) is { } run)
             foreach (var month in run.Months) await ReleaseGuardAsync(month, runId, ct);

@@ -48,8 +48,14 @@ public sealed class DynamoRunStore(DynamoRunIndex index, TimeProvider clock) : I
             ? runs.OrderByDescending(key, StringComparer.Ordinal).ThenByDescending(r => r.CreatedAt)
             : runs.OrderBy(key, StringComparer.Ordinal).ThenByDescending(r => r.CreatedAt);
 
-    public async Task<RunRecord?> GetAsync(string runId, CancellationToken ct) =>
-        await index.GetAsync(runId, ct) is { } entry ? ToRecord(entry) : null;
+    /// <summary>The run, found by the portal's run id or by its Glue job run id (manifests name the Glue id).</summary>
+    public async Task<RunRecord?> GetAsync(string runId, CancellationToken ct)
+    {
+        if (await index.GetAsync(runId, ct) is { } entry) return ToRecord(entry);
+        if (runId.StartsWith("jr_", StringComparison.Ordinal) && await index.RunIdOfGlueRunAsync(runId, ct) is { } portalRunId && portalRunId != runId)
+            return await index.GetAsync(portalRunId, ct) is { } linked ? ToRecord(linked) : null;
+        return null;
+    }
 
     public async Task<IReadOnlyList<RunRecord>> GetManyAsync(IReadOnlyCollection<string> runIds, CancellationToken ct) =>
         (await index.GetManyAsync(runIds, ct)).Select(ToRecord).ToList();
@@ -97,9 +103,9 @@ public sealed class DynamoRunStore(DynamoRunIndex index, TimeProvider clock) : I
     {
         var run = await GetAsync(runId, ct);
         if (run is null || !run.IsActive) return run;
-        await index.RequestCancelAsync(runId, requestedBy, ct);
+        await index.RequestCancelAsync(run.RunId, requestedBy, ct);
         if (run.State == RunState.Queued)
-            await index.CompleteAsync(runId, RunIndexStates.Cancelled, $"cancelled by {requestedBy} before it started", ct);
+            await index.CompleteAsync(run.RunId, RunIndexStates.Cancelled, $"cancelled by {requestedBy} before it started", ct);
         return run;
     }
 
@@ -127,5 +133,6 @@ public sealed class DynamoRunStore(DynamoRunIndex index, TimeProvider clock) : I
         Error = e.Error,
         CancelRequestedBy = e.CancelRequestedBy,
         Engine = e.Engine,
+        EngineRunId = e.GlueRunId == e.RunId ? null : e.GlueRunId,
     };
 }

@@ -135,7 +135,7 @@ public sealed class ExtractService(IExtractStoreReader reader, IRunStore runs, A
         Access.Access.DemandView(user);
         var manifests = new List<Pipeline.Store.ExtractManifest>();
         foreach (var monthText in run.Months)
-            if (ExtractMonth.TryParse(monthText, out var month, out _) && await reader.GetRunManifestAsync(month, run.RunId, ct) is { } manifest)
+            if (ExtractMonth.TryParse(monthText, out var month, out _) && await reader.GetRunManifestAsync(month, run.ManifestRunId, ct) is { } manifest)
                 manifests.Add(manifest);
         return manifests;
     }

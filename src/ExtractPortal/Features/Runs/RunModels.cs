@@ -21,6 +21,12 @@ public sealed record RunRecord
     public string? Error { get; init; }
     public string? CancelRequestedBy { get; init; }
     public string Engine { get; init; } = "duckdb-local";
+    /// <summary>The run id the engine writes into manifests when it differs from <see cref="RunId"/>
+    /// (AWS mode: the Glue job run id <c>jr_...</c>); null: the same.</summary>
+    public string? EngineRunId { get; init; }
+
+    /// <summary>The run id in this run's manifests.</summary>
+    public string ManifestRunId => EngineRunId ?? RunId;
 
     public bool IsActive => State is RunState.Queued or RunState.Running;
 
