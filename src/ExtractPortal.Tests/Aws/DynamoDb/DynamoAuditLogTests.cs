@@ -1,5 +1,6 @@
 using Amazon.DynamoDBv2;
 using ExtractPortal.Aws.DynamoDb;
+using ExtractPortal.Features.Audit;
 using ExtractPortal.Tests.Infrastructure;
 
 namespace ExtractPortal.Tests.Aws.DynamoDb;
@@ -36,7 +37,7 @@ public sealed class DynamoAuditLogTests(DynamoDbServer server) : IAsyncLifetime
         // 40 entries, one every 2 days from 2026-01-20 to 2026-04-07 (four month partitions).
         for (var i = 0; i < 40; i++)
         {
-            await log.AppendAsync(new AuditRecord
+            await log.AppendAsync(new AuditEntry
             {
                 At = start.AddDays(2 * i),
                 User = i % 2 == 0 ? "Alice@example" : "bob@example",
@@ -50,11 +51,11 @@ public sealed class DynamoAuditLogTests(DynamoDbServer server) : IAsyncLifetime
 
         var all = await Pages(log, new AuditFilter(), 6);
         Assert.Equal(40, all.Count);
-        Assert.Equal(all.OrderByDescending(e => e.At).Select(e => e.EntryId), all.Select(e => e.EntryId));
-        Assert.Equal(40, all.Select(e => e.EntryId).Distinct().Count());
+        Assert.Equal(all.OrderByDescending(e => e.At).Select(e => e.Id), all.Select(e => e.Id));
+        Assert.Equal(40, all.Select(e => e.Id).Distinct().Count());
 
         var exported = await log.ExportAsync(new AuditFilter(), Ct).ToListAsync(Ct);
-        Assert.Equal(all.Select(e => e.EntryId).Reverse(), exported.Select(e => e.EntryId));   // oldest first
+        Assert.Equal(all.Select(e => e.Id).Reverse(), exported.Select(e => e.Id));   // oldest first
 
         var downloads = await Pages(log, new AuditFilter { Action = "extract.downloaded" }, 3);
         Assert.Equal(8, downloads.Count);
@@ -77,9 +78,9 @@ public sealed class DynamoAuditLogTests(DynamoDbServer server) : IAsyncLifetime
         Assert.Equal("Quarter-end Backfill", Assert.Single(text).Reason);
     }
 
-    private static async Task<List<AuditRecord>> Pages(DynamoAuditLog log, AuditFilter filter, int size)
+    private static async Task<List<AuditEntry>> Pages(DynamoAuditLog log, AuditFilter filter, int size)
     {
-        var items = new List<AuditRecord>();
+        var items = new List<AuditEntry>();
         string? cursor = null;
         var pages = 0;
         do

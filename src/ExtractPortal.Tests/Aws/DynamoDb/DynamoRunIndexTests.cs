@@ -1,6 +1,7 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using ExtractPortal.Aws.DynamoDb;
+using ExtractPortal.Features.Runs;
 using ExtractPortal.Tests.Infrastructure;
 
 namespace ExtractPortal.Tests.Aws.DynamoDb;
@@ -38,7 +39,7 @@ public sealed class DynamoRunIndexTests(DynamoDbServer server) : IAsyncLifetime
         Assert.Single(winners);
         var winner = winners[0].Run;
         Assert.All(claims, c => Assert.Equal(winner.RunId, c.Run.RunId));   // the others got the active run
-        Assert.Equal(RunIndexStates.Queued, winner.State);
+        Assert.Equal(RunState.Queued, winner.State);
         var all = await Index().QueryAsync(new RunIndexFilter(), 50, null, Ct);
         Assert.Single(all.Items);   // no run was written by a loser
     }
@@ -55,15 +56,15 @@ public sealed class DynamoRunIndexTests(DynamoDbServer server) : IAsyncLifetime
         var again = await index.ClaimMonthAsync("2026-03", "run-b", "other@example", "again", null, Ct);
         Assert.True(again.AlreadyActive);
         Assert.Equal("run-a", again.Run.RunId);
-        Assert.Equal(RunIndexStates.Running, again.Run.State);
-        Assert.Equal("jr_abc", again.Run.GlueRunId);
+        Assert.Equal(RunState.Running, again.Run.State);
+        Assert.Equal("jr_abc", again.Run.EngineRunId);
         Assert.Null(await index.GetAsync("run-b", Ct));
 
         Assert.True(await index.ReportProgressAsync("run-a", "Publishing", "publishing 2026-03", 0, Ct));
-        Assert.True(await index.CompleteAsync("run-a", RunIndexStates.Succeeded, null, Ct));
-        Assert.False(await index.CompleteAsync("run-a", RunIndexStates.Failed, "late", Ct));   // ends once
+        Assert.True(await index.CompleteAsync("run-a", RunState.Succeeded, null, Ct));
+        Assert.False(await index.CompleteAsync("run-a", RunState.Failed, "late", Ct));   // ends once
         var done = await index.GetAsync("run-a", Ct);
-        Assert.Equal(RunIndexStates.Succeeded, done!.State);
+        Assert.Equal(RunState.Succeeded, done!.State);
         Assert.Equal(1, done.MonthsPublished);
         Assert.Null(await index.ActiveRunAsync("2026-03", Ct));
 
@@ -111,9 +112,9 @@ public sealed class DynamoRunIndexTests(DynamoDbServer server) : IAsyncLifetime
         var index = Index();
         await index.ClaimMonthAsync("2026-01", "run-q", "op@example", "x", null, Ct);
         Assert.True(await index.RequestCancelAsync("run-q", "boss@example", Ct));
-        Assert.True(await index.CompleteAsync("run-q", RunIndexStates.Cancelled, "cancelled by boss@example", Ct));
+        Assert.True(await index.CompleteAsync("run-q", RunState.Cancelled, "cancelled by boss@example", Ct));
         var run = await index.GetAsync("run-q", Ct);
-        Assert.Equal(("boss@example", RunIndexStates.Cancelled, "cancelled by boss@example"), (run!.CancelRequestedBy, run.State, run.Error));
+        Assert.Equal(("boss@example", RunState.Cancelled, "cancelled by boss@example"), (run!.CancelRequestedBy, run.State, run.Error));
         Assert.False(await index.RequestCancelAsync("run-q", "boss@example", Ct));   // already ended
         Assert.False((await index.ClaimMonthAsync("2026-01", "run-r", "op@example", "x", null, Ct)).AlreadyActive);
     }
@@ -127,11 +128,11 @@ public sealed class DynamoRunIndexTests(DynamoDbServer server) : IAsyncLifetime
         for (var i = 0; i < 30; i++)
         {
             var runMonth = new[] { "2025-10", "2025-11", "2025-12" }[i % 3];
-            await index.PutRunAsync(new RunIndexEntry
+            await index.PutRunAsync(new RunRecord
             {
-                RunId = $"run-{i:D2}", Months = [runMonth], State = i % 4 == 0 ? RunIndexStates.Failed : RunIndexStates.Succeeded,
+                RunId = $"run-{i:D2}", Months = [runMonth], State = i % 4 == 0 ? RunState.Failed : RunState.Succeeded,
                 TriggeredBy = i % 2 == 0 ? "Alice@Example" : "bob@example", Reason = "r", CreatedAt = start.AddDays(i),
-                StartedAt = start.AddDays(i), FinishedAt = start.AddDays(i).AddMinutes(5), MonthsTotal = 1,
+                StartedAt = start.AddDays(i), FinishedAt = start.AddDays(i).AddMinutes(5), MonthsTotal = 1, Engine = DynamoRunIndex.GlueEngine,
             }, Ct);
         }
 
@@ -148,13 +149,13 @@ public sealed class DynamoRunIndexTests(DynamoDbServer server) : IAsyncLifetime
         Assert.Equal(Enumerable.Range(0, 30).Reverse().Select(i => $"run-{i:D2}"), seen);
 
         // State (by-state index): i % 4 == 0.
-        var failed = await All(index, new RunIndexFilter { State = RunIndexStates.Failed });
+        var failed = await All(index, new RunIndexFilter { State = RunState.Failed });
         Assert.Equal(Enumerable.Range(0, 30).Where(i => i % 4 == 0).Reverse().Select(i => $"run-{i:D2}"), failed);
 
         // Month (by-month index), combined with a state and a user substring (case-insensitive).
         var month = await All(index, new RunIndexFilter { Month = "2025-11" });
         Assert.Equal(Enumerable.Range(0, 30).Where(i => i % 3 == 1).Reverse().Select(i => $"run-{i:D2}"), month);
-        var combined = await All(index, new RunIndexFilter { Month = "2025-10", State = RunIndexStates.Failed, TriggeredBy = "alice" });
+        var combined = await All(index, new RunIndexFilter { Month = "2025-10", State = RunState.Failed, TriggeredBy = "alice" });
         Assert.Equal(Enumerable.Range(0, 30).Where(i => i % 3 == 0 && i % 4 == 0 && i % 2 == 0).Reverse().Select(i => $"run-{i:D2}"), combined);
 
         // Date range on the sort key: 2026-01-05 .. 2026-01-09 inclusive = runs 6..10.

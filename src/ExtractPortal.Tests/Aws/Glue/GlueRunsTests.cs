@@ -76,13 +76,13 @@ public sealed class GlueRunsTests(DynamoDbServer dynamo) : IAsyncLifetime
     [InlineData("STARTING", "Running")] [InlineData("RUNNING", "Running")] [InlineData("STOPPING", "Running")] [InlineData("WAITING", "Running")]
     [InlineData("SUCCEEDED", "Succeeded")] [InlineData("STOPPED", "Cancelled")]
     [InlineData("FAILED", "Failed")] [InlineData("TIMEOUT", "Failed")] [InlineData("ERROR", "Failed")] [InlineData("EXPIRED", "Failed")]
-    public void Glue_states_map_to_run_states(string glue, string portal) => Assert.Equal(portal, GlueRunSync.MapState(glue));
+    public void Glue_states_map_to_run_states(string glue, string portal) => Assert.Equal(portal, RunStateAttribute.Of(GlueRunSync.MapState(glue)));
 
     [Fact]
     public async Task The_import_pages_newest_first_and_stops_at_an_old_known_run()
     {
         var now = _clock.GetUtcNow();
-        var known = new RunIndexEntry { RunId = "run-known", Months = ["2026-01"], State = RunIndexStates.Succeeded, TriggeredBy = "x", Reason = "y", CreatedAt = now.AddHours(-3) };
+        var known = new RunRecord { RunId = "run-known", Months = ["2026-01"], State = RunState.Succeeded, TriggeredBy = "x", Reason = "y", CreatedAt = now.AddHours(-3), Engine = DynamoRunIndex.GlueEngine };
         await _index.PutRunAsync(known, Ct);
         await _index.LinkGlueRunAsync(known.RunId, "jr_known", Ct);
         _glue.Handler = call => Task.FromResult(call.Body.TryGetProperty("NextToken", out _)
@@ -103,7 +103,7 @@ public sealed class GlueRunsTests(DynamoDbServer dynamo) : IAsyncLifetime
         Assert.Null(await _index.GetAsync("jr_young", Ct));   // left for the next pass (the portal may be linking it)
         var imported = (await _index.GetAsync("jr_sched", Ct))!;
         Assert.Equal(["2026-02"], imported.Months);
-        Assert.Equal(("ops@example", "console", RunIndexStates.Running), (imported.TriggeredBy, imported.Reason, imported.State));
+        Assert.Equal(("ops@example", "console", RunState.Running), (imported.TriggeredBy, imported.Reason, imported.State));
         Assert.Equal("jr_sched", (await _index.ActiveRunAsync("2026-02", Ct))!.RunId);   // it holds its month
         Assert.Equal("jr_sched", await _index.RunIdOfGlueRunAsync("jr_sched", Ct));
         _glue.AssertNoViolations();
@@ -115,11 +115,11 @@ public sealed class GlueRunsTests(DynamoDbServer dynamo) : IAsyncLifetime
         var claim = await _index.ClaimMonthAsync("2026-03", "run-lost", "op", "r", null, Ct);
         _glue.Handler = _ => Task.FromResult(AwsReply.Ok(new { JobRuns = Array.Empty<object>() }));
         await Sync().SyncOnceAsync(Ct);
-        Assert.Equal(RunIndexStates.Queued, (await _index.GetAsync(claim.Run.RunId, Ct))!.State);   // within the grace
+        Assert.Equal(RunState.Queued, (await _index.GetAsync(claim.Run.RunId, Ct))!.State);   // within the grace
         _clock.Now = _clock.Now.AddMinutes(6);
         await Sync().SyncOnceAsync(Ct);
         var run = (await _index.GetAsync(claim.Run.RunId, Ct))!;
-        Assert.Equal(RunIndexStates.Failed, run.State);
+        Assert.Equal(RunState.Failed, run.State);
         Assert.Contains("never started", run.Error);
         Assert.Null(await _index.ActiveRunAsync("2026-03", Ct));
     }

@@ -4,13 +4,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace ExtractPortal.Tests.Aws.Support;
 
@@ -32,7 +26,7 @@ public sealed record AwsReply(int Status, string Body)
 /// </summary>
 public sealed partial class FakeAwsJsonServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private TestHttpServer _server = null!;
     private int _count;
 
     public AwsServiceModel Model { get; }
@@ -48,19 +42,13 @@ public sealed partial class FakeAwsJsonServer : IAsyncDisposable
         Model = AwsServiceModel.Load(service);
         Region = region;
         AccessKey = accessKey;
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        _app = builder.Build();
-        _app.Run(HandleAsync);
     }
 
     public static async Task<FakeAwsJsonServer> StartAsync(string service, string region = "eu-west-1", string accessKey = "AKIDEXAMPLE")
     {
         var server = new FakeAwsJsonServer(service, region, accessKey);
-        await server._app.StartAsync();
-        var address = server._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server.Endpoint = new Uri(address + "/");
+        server._server = await TestHttpServer.StartAsync(server.HandleAsync);
+        server.Endpoint = new Uri(server._server.Root + "/");
         return server;
     }
 
@@ -133,12 +121,7 @@ public sealed partial class FakeAwsJsonServer : IAsyncDisposable
         await context.Response.WriteAsync(reply.Body);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-        await _app.StopAsync(stop.Token);
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     [GeneratedRegex(@"^AWS4-HMAC-SHA256 Credential=(?<key>[A-Z0-9]+)/(?<date>\d{8})/(?<region>[a-z0-9\-]+)/(?<service>[a-z0-9\-]+)/aws4_request, ?SignedHeaders=(?<signed>[a-z0-9\-;]+), ?Signature=[0-9a-f]{64}$")]
     private static partial Regex AuthorizationPattern();

@@ -2,24 +2,10 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using ExtractPortal.Features.Audit;
 using static ExtractPortal.Aws.DynamoDb.Dynamo;
 
 namespace ExtractPortal.Aws.DynamoDb;
-
-/// <summary>One audit record as the DynamoDB trail stores it (the portal's AuditEntry fields).</summary>
-public sealed record AuditRecord
-{
-    /// <summary>Unique, time-ordered: "&lt;at&gt;#&lt;random&gt;" (assigned on append when empty).</summary>
-    public string EntryId { get; init; } = "";
-    public required DateTimeOffset At { get; init; }
-    public required string User { get; init; }
-    public required string Role { get; init; }
-    public required string Action { get; init; }
-    public string? Target { get; init; }
-    public string? RunId { get; init; }
-    public string? Reason { get; init; }
-    public string? Detail { get; init; }
-}
 
 /// <summary>
 /// Audit filters. <see cref="UserExact"/>, <see cref="Action"/> and <see cref="RunId"/> use an index;
@@ -37,13 +23,15 @@ public sealed record AuditFilter
     public DateOnly? To { get; init; }
 }
 
-public sealed record AuditRecordPage(IReadOnlyList<AuditRecord> Items, string? NextCursor);
+public sealed record AuditEntryPage(IReadOnlyList<AuditEntry> Items, string? NextCursor);
 
 /// <summary>
 /// The append-only audit trail in DynamoDB (docs/aws-mode-state.md). Base table: <c>pk=AUDIT#&lt;YYYY-MM&gt;</c>
 /// (one partition per month of entries), <c>sk=&lt;at&gt;#&lt;random&gt;</c>; GSIs by user, action and run id,
 /// each sorted by the same <c>gsi_sk</c>. Appends are conditional puts that never overwrite; this class
 /// has no update or delete. A meta item remembers the first month so time queries know where to stop.
+/// Entries are the portal's <see cref="AuditEntry"/>; the <see cref="AuditEntry.Id"/> of an entry read back is
+/// its time in Unix milliseconds (the stored key is <c>&lt;at&gt;#&lt;random&gt;</c>).
 /// </summary>
 public sealed class DynamoAuditLog(IAmazonDynamoDB dynamo, string tableName, TimeProvider clock)
 {
@@ -52,35 +40,33 @@ public sealed class DynamoAuditLog(IAmazonDynamoDB dynamo, string tableName, Tim
 
     public string TableName => tableName;
 
-    public async Task<AuditRecord> AppendAsync(AuditRecord record, CancellationToken ct)
+    public async Task AppendAsync(AuditEntry entry, CancellationToken ct)
     {
-        var entryId = record.EntryId is { Length: > 0 } id ? id : $"{Time(record.At)}#{Convert.ToHexStringLower(Guid.NewGuid().ToByteArray().AsSpan(0, 6))}";
-        var stored = record with { EntryId = entryId };
-        var month = Month(record.At);
+        var entryId = $"{Time(entry.At)}#{Convert.ToHexStringLower(Guid.NewGuid().ToByteArray().AsSpan(0, 6))}";
+        var month = Month(entry.At);
         var item = new Dictionary<string, AttributeValue>
         {
             [DynamoTables.Pk] = S("AUDIT#" + month),
             [DynamoTables.Sk] = S(entryId),
             ["gsi_sk"] = S(entryId),
-            ["at"] = S(Time(record.At)),
-            ["user"] = S(record.User),
-            ["user_lc"] = S(record.User.ToLowerInvariant()),
-            ["gsi_user"] = S(record.User),
-            ["role"] = S(record.Role),
-            ["action"] = S(record.Action),
-            ["gsi_action"] = S(record.Action),
+            ["at"] = S(Time(entry.At)),
+            ["user"] = S(entry.User),
+            ["user_lc"] = S(entry.User.ToLowerInvariant()),
+            ["gsi_user"] = S(entry.User),
+            ["role"] = S(entry.Role),
+            ["action"] = S(entry.Action),
+            ["gsi_action"] = S(entry.Action),
         };
-        item.Set("target", record.Target);
-        item.Set("run_id", record.RunId);
-        item.Set("gsi_run", record.RunId is { Length: > 0 } ? record.RunId : null);
-        item.Set("reason", record.Reason);
-        item.Set("detail", record.Detail);
-        var text = string.Join('\n', new[] { record.Target, record.Reason, record.Detail }.Where(t => t is not null)).ToLowerInvariant();
+        item.Set("target", entry.Target);
+        item.Set("run_id", entry.RunId);
+        item.Set("gsi_run", entry.RunId is { Length: > 0 } ? entry.RunId : null);
+        item.Set("reason", entry.Reason);
+        item.Set("detail", entry.Detail);
+        var text = string.Join('\n', new[] { entry.Target, entry.Reason, entry.Detail }.Where(t => t is not null)).ToLowerInvariant();
         if (text.Length > 0) item["text_lc"] = S(text);
 
         await dynamo.PutItemAsync(new PutItemRequest { TableName = tableName, Item = item, ConditionExpression = "attribute_not_exists(pk)" }, ct);
         await RecordFirstMonthAsync(month, ct);
-        return stored;
     }
 
     /// <summary>Keeps the earliest month with entries (conditional: only ever moves back in time).</summary>
@@ -109,29 +95,29 @@ public sealed class DynamoAuditLog(IAmazonDynamoDB dynamo, string tableName, Tim
     }
 
     /// <summary>A page of entries, newest first, and the cursor of the next page (null: no more).</summary>
-    public async Task<AuditRecordPage> QueryAsync(AuditFilter filter, int limit, string? cursor, CancellationToken ct)
+    public async Task<AuditEntryPage> QueryAsync(AuditFilter filter, int limit, string? cursor, CancellationToken ct)
     {
         limit = Math.Clamp(limit, 1, 500);
-        var items = new List<AuditRecord>();
+        var items = new List<AuditEntry>();
         string? next = null;
-        await foreach (var (record, position) in ScanAsync(filter, newestFirst: true, Decode(cursor), ct))
+        await foreach (var (entry, position) in ScanAsync(filter, newestFirst: true, Decode(cursor), ct))
         {
             if (items.Count == limit) { next = position; break; }
-            items.Add(record);
+            items.Add(entry);
         }
-        return new AuditRecordPage(items, next);
+        return new AuditEntryPage(items, next);
     }
 
     /// <summary>Every matching entry, oldest first, streamed page by page (the CSV export).</summary>
-    public async IAsyncEnumerable<AuditRecord> ExportAsync(AuditFilter filter, [EnumeratorCancellation] CancellationToken ct)
+    public async IAsyncEnumerable<AuditEntry> ExportAsync(AuditFilter filter, [EnumeratorCancellation] CancellationToken ct)
     {
-        await foreach (var (record, _) in ScanAsync(filter, newestFirst: false, null, ct)) yield return record;
+        await foreach (var (entry, _) in ScanAsync(filter, newestFirst: false, null, ct)) yield return entry;
     }
 
     /// <summary>Every matching entry, newest first, streamed page by page.</summary>
-    public async IAsyncEnumerable<AuditRecord> NewestFirstAsync(AuditFilter filter, [EnumeratorCancellation] CancellationToken ct)
+    public async IAsyncEnumerable<AuditEntry> NewestFirstAsync(AuditFilter filter, [EnumeratorCancellation] CancellationToken ct)
     {
-        await foreach (var (record, _) in ScanAsync(filter, newestFirst: true, null, ct)) yield return record;
+        await foreach (var (entry, _) in ScanAsync(filter, newestFirst: true, null, ct)) yield return entry;
     }
 
     /// <summary>
@@ -139,7 +125,7 @@ public sealed class DynamoAuditLog(IAmazonDynamoDB dynamo, string tableName, Tim
     /// between the date range (or the first recorded month) and now. Yields each match with the
     /// cursor that resumes at it.
     /// </summary>
-    private async IAsyncEnumerable<(AuditRecord Record, string Position)> ScanAsync(AuditFilter filter, bool newestFirst,
+    private async IAsyncEnumerable<(AuditEntry Entry, string Position)> ScanAsync(AuditFilter filter, bool newestFirst,
         (string? Partition, Dictionary<string, AttributeValue>? Start)? resume, [EnumeratorCancellation] CancellationToken ct)
     {
         var index = filter switch
@@ -247,16 +233,20 @@ public sealed class DynamoAuditLog(IAmazonDynamoDB dynamo, string tableName, Tim
         for (; month <= last; month = month.AddMonths(1)) yield return month.ToString("yyyy-MM", CultureInfo.InvariantCulture);
     }
 
-    private static AuditRecord FromItem(Dictionary<string, AttributeValue> item) => new()
+    private static AuditEntry FromItem(Dictionary<string, AttributeValue> item)
     {
-        EntryId = item.Str(DynamoTables.Sk)!,
-        At = ParseTime(item.Str("at")!),
-        User = item.Str("user") ?? "",
-        Role = item.Str("role") ?? "",
-        Action = item.Str("action") ?? "",
-        Target = item.Str("target"),
-        RunId = item.Str("run_id"),
-        Reason = item.Str("reason"),
-        Detail = item.Str("detail"),
-    };
+        var at = ParseTime(item.Str("at")!);
+        return new()
+        {
+            Id = at.ToUnixTimeMilliseconds(),
+            At = at,
+            User = item.Str("user") ?? "",
+            Role = item.Str("role") ?? "",
+            Action = item.Str("action") ?? "",
+            Target = item.Str("target"),
+            RunId = item.Str("run_id"),
+            Reason = item.Str("reason"),
+            Detail = item.Str("detail"),
+        };
+    }
 }

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using ExtractPortal.Features.Audit;
 
 namespace ExtractPortal.Aws.DynamoDb;
@@ -15,17 +14,7 @@ public sealed class DynamoAuditTrail(DynamoAuditLog log) : IAuditTrail
 
     public DynamoAuditLog Log => log;
 
-    public Task AppendAsync(AuditEntry entry, CancellationToken ct) => log.AppendAsync(new AuditRecord
-    {
-        At = entry.At,
-        User = entry.User,
-        Role = entry.Role,
-        Action = entry.Action,
-        Target = entry.Target,
-        RunId = entry.RunId,
-        Reason = entry.Reason,
-        Detail = entry.Detail,
-    }, ct);
+    public Task AppendAsync(AuditEntry entry, CancellationToken ct) => log.AppendAsync(entry, ct);
 
     public async Task<AuditPage> QueryAsync(AuditQuery query, CancellationToken ct)
     {
@@ -33,18 +22,15 @@ public sealed class DynamoAuditTrail(DynamoAuditLog log) : IAuditTrail
         var skip = (long)Math.Max(0, query.Page) * size;
         var items = new List<AuditEntry>();
         var count = 0;
-        await foreach (var record in log.NewestFirstAsync(Filter(query), ct))
+        await foreach (var entry in log.NewestFirstAsync(Filter(query), ct))
         {
-            if (count >= skip && items.Count < size) items.Add(ToEntry(record));
+            if (count >= skip && items.Count < size) items.Add(entry);
             if (++count >= MaxCounted) break;
         }
         return new AuditPage(items, count);
     }
 
-    public async IAsyncEnumerable<AuditEntry> ExportAsync(AuditQuery query, [EnumeratorCancellation] CancellationToken ct)
-    {
-        await foreach (var record in log.ExportAsync(Filter(query), ct)) yield return ToEntry(record);
-    }
+    public IAsyncEnumerable<AuditEntry> ExportAsync(AuditQuery query, CancellationToken ct) => log.ExportAsync(Filter(query), ct);
 
     private static AuditFilter Filter(AuditQuery q) => new()
     {
@@ -54,18 +40,5 @@ public sealed class DynamoAuditTrail(DynamoAuditLog log) : IAuditTrail
         Text = string.IsNullOrWhiteSpace(q.Text) ? null : q.Text,
         From = q.From,
         To = q.To,
-    };
-
-    private static AuditEntry ToEntry(AuditRecord r) => new()
-    {
-        Id = r.At.ToUnixTimeMilliseconds(),
-        At = r.At,
-        User = r.User,
-        Role = r.Role,
-        Action = r.Action,
-        Target = r.Target,
-        RunId = r.RunId,
-        Reason = r.Reason,
-        Detail = r.Detail,
     };
 }

@@ -96,7 +96,7 @@ public sealed class DynamoBackfillStore(IAmazonDynamoDB dynamo, DynamoRunIndex r
         {
             var runId = i.Str("run_id")!;
             var run = states.GetValueOrDefault(runId);
-            return new BackfillMonth(i.Str("month")!, runId, run is null ? RunState.Failed : Enum.Parse<RunState>(run.State),
+            return new BackfillMonth(i.Str("month")!, runId, run is null ? RunState.Failed : run.State,
                 run is null ? "the run is not in the run index" : run.Error);
         }).ToList();
         return new Backfill(backfillId, ParseTime(header.Str("created_at")!), header.Str("triggered_by") ?? "", header.Str("reason") ?? "",

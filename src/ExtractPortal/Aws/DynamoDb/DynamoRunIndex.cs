@@ -1,50 +1,41 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using ExtractPortal.Features.Runs;
 using static ExtractPortal.Aws.DynamoDb.Dynamo;
 
 namespace ExtractPortal.Aws.DynamoDb;
 
-/// <summary>Run states as the run index stores them (the portal's RunState names).</summary>
-public static class RunIndexStates
+/// <summary>
+/// The <c>state</c> attribute of a run item (and its <c>gsi2pk</c>, <c>STATE#&lt;state&gt;</c>): the
+/// <see cref="RunState"/> names, spelled out so that renaming an enum member cannot change stored data.
+/// </summary>
+public static class RunStateAttribute
 {
-    public const string Queued = "Queued";
-    public const string Running = "Running";
-    public const string Succeeded = "Succeeded";
-    public const string Failed = "Failed";
-    public const string Cancelled = "Cancelled";
+    public static string Of(RunState state) => state switch
+    {
+        RunState.Queued => "Queued",
+        RunState.Running => "Running",
+        RunState.Succeeded => "Succeeded",
+        RunState.Failed => "Failed",
+        RunState.Cancelled => "Cancelled",
+        _ => throw new ArgumentOutOfRangeException(nameof(state), state, null),
+    };
 
-    public static bool IsActive(string state) => state is Queued or Running;
-}
-
-/// <summary>One run of the portal's run index (the portal's history of Glue runs).</summary>
-public sealed record RunIndexEntry
-{
-    public required string RunId { get; init; }
-    public required IReadOnlyList<string> Months { get; init; }
-    public required string State { get; init; }
-    public string? Stage { get; init; }
-    public string? StageDetail { get; init; }
-    public int MonthsPublished { get; init; }
-    public int MonthsTotal { get; init; }
-    public required string TriggeredBy { get; init; }
-    public required string Reason { get; init; }
-    public string? BackfillId { get; init; }
-    public required DateTimeOffset CreatedAt { get; init; }
-    public DateTimeOffset? StartedAt { get; init; }
-    public DateTimeOffset? FinishedAt { get; init; }
-    public string? Error { get; init; }
-    public string? CancelRequestedBy { get; init; }
-    public string Engine { get; init; } = "glue";
-    /// <summary>The Glue job run id (<c>jr_...</c>) once StartJobRun answered.</summary>
-    public string? GlueRunId { get; init; }
-
-    public bool IsActive => RunIndexStates.IsActive(State);
+    public static RunState Parse(string text) => text switch
+    {
+        "Queued" => RunState.Queued,
+        "Running" => RunState.Running,
+        "Succeeded" => RunState.Succeeded,
+        "Failed" => RunState.Failed,
+        "Cancelled" => RunState.Cancelled,
+        _ => throw new FormatException($"'{text}' is not a run state of the run index"),
+    };
 }
 
 /// <summary>Filters of a run-index page. Month and state use their indexes; TriggeredBy is a case-insensitive substring.</summary>
 public sealed record RunIndexFilter
 {
-    public string? State { get; init; }
+    public RunState? State { get; init; }
     public string? Month { get; init; }
     public string? TriggeredBy { get; init; }
     /// <summary>Created on or after this day (UTC).</summary>
@@ -54,10 +45,7 @@ public sealed record RunIndexFilter
 }
 
 /// <summary>A page, newest first, and the cursor of the next page (null: no more).</summary>
-public sealed record RunIndexPage(IReadOnlyList<RunIndexEntry> Items, string? NextCursor);
-
-/// <summary>What claiming a month gave: the new run, or the run already active for the month.</summary>
-public sealed record MonthClaim(string Month, RunIndexEntry Run, bool AlreadyActive);
+public sealed record RunIndexPage(IReadOnlyList<RunRecord> Items, string? NextCursor);
 
 /// <summary>
 /// The run index and the per-month guard in one DynamoDB table (docs/aws-mode-state.md).
@@ -67,9 +55,15 @@ public sealed record MonthClaim(string Month, RunIndexEntry Run, bool AlreadyAct
 /// <item>guard: <c>pk=GUARD#&lt;YYYY-MM&gt;, sk=GUARD</c>, holding the active run id; created only with
 /// <c>attribute_not_exists(pk)</c>, deleted only with <c>run_id = :id</c>.</item>
 /// </list>
+/// Runs are the portal's <see cref="RunRecord"/>s. Here <see cref="RunRecord.EngineRunId"/> is the Glue job
+/// run id exactly as stored (<c>glue_run_id</c>, null until StartJobRun answered); for a run imported from
+/// Glue it equals <see cref="RunRecord.RunId"/> (<see cref="DynamoRunStore"/> hands the portal null then).
 /// </summary>
 public sealed class DynamoRunIndex(IAmazonDynamoDB dynamo, string tableName, TimeProvider clock)
 {
+    /// <summary>The <see cref="RunRecord.Engine"/> of the runs in the index (Glue job runs).</summary>
+    public const string GlueEngine = "glue";
+
     private const string RunSk = "RUN";
     private const string AllRuns = "RUNS";
 
@@ -88,7 +82,7 @@ public sealed class DynamoRunIndex(IAmazonDynamoDB dynamo, string tableName, Tim
     /// has ended (or was never written, after <see cref="ClaimGrace"/>) is taken over with a
     /// condition on its run id, so two instances cannot both take it over.
     /// </summary>
-    public async Task<MonthClaim> ClaimMonthAsync(string month, string runId, string triggeredBy, string reason, string? backfillId, CancellationToken ct)
+    public async Task<StartResult> ClaimMonthAsync(string month, string runId, string triggeredBy, string reason, string? backfillId, CancellationToken ct)
     {
         for (var attempt = 0; attempt < 50; attempt++)
         {
@@ -105,23 +99,23 @@ public sealed class DynamoRunIndex(IAmazonDynamoDB dynamo, string tableName, Tim
             catch (ConditionalCheckFailedException)
             {
                 var holder = await ActiveHolderAsync(month, ct);
-                if (holder is { } active) return new MonthClaim(month, active, AlreadyActive: true);
+                if (holder is { } active) return new StartResult(month, active, AlreadyActive: true);
                 continue;   // released or taken over meanwhile: try again
             }
 
-            var run = new RunIndexEntry
+            var run = new RunRecord
             {
-                RunId = runId, Months = [month], State = RunIndexStates.Queued, Stage = "Queued", StageDetail = "starting the Glue job",
-                MonthsTotal = 1, TriggeredBy = triggeredBy, Reason = reason, BackfillId = backfillId, CreatedAt = now,
+                RunId = runId, Months = [month], State = RunState.Queued, Stage = "Queued", StageDetail = "starting the Glue job",
+                MonthsTotal = 1, TriggeredBy = triggeredBy, Reason = reason, BackfillId = backfillId, CreatedAt = now, Engine = GlueEngine,
             };
             await PutRunAsync(run, ct);
-            return new MonthClaim(month, run, AlreadyActive: false);
+            return new StartResult(month, run, AlreadyActive: false);
         }
         throw new InvalidOperationException($"could not claim {month}: the guard kept changing");
     }
 
     /// <summary>The run holding the month's guard if it is active; null after clearing a stale guard (or when there is none).</summary>
-    private async Task<RunIndexEntry?> ActiveHolderAsync(string month, CancellationToken ct)
+    private async Task<RunRecord?> ActiveHolderAsync(string month, CancellationToken ct)
     {
         var guard = (await dynamo.GetItemAsync(new GetItemRequest { TableName = tableName, Key = GuardKey(month), ConsistentRead = true }, ct)).Item;
         if (guard is null || guard.Count == 0) return null;
@@ -154,7 +148,7 @@ public sealed class DynamoRunIndex(IAmazonDynamoDB dynamo, string tableName, Tim
     }
 
     /// <summary>The run holding the month's guard, if it is active.</summary>
-    public async Task<RunIndexEntry?> ActiveRunAsync(string month, CancellationToken ct)
+    public async Task<RunRecord?> ActiveRunAsync(string month, CancellationToken ct)
     {
         var guard = (await dynamo.GetItemAsync(new GetItemRequest { TableName = tableName, Key = GuardKey(month), ConsistentRead = true }, ct)).Item;
         if (guard is null || guard.Count == 0) return null;
@@ -162,7 +156,7 @@ public sealed class DynamoRunIndex(IAmazonDynamoDB dynamo, string tableName, Tim
     }
 
     /// <summary>Writes a run and its month links (also for runs learnt from Glue, e.g. the schedule's).</summary>
-    public async Task PutRunAsync(RunIndexEntry run, CancellationToken ct)
+    public async Task PutRunAsync(RunRecord run, CancellationToken ct)
     {
         await dynamo.PutItemAsync(new PutItemRequest { TableName = tableName, Item = ToItem(run) }, ct);
         var sortKey = SortKey(run);
@@ -178,15 +172,15 @@ public sealed class DynamoRunIndex(IAmazonDynamoDB dynamo, string tableName, Tim
             }, ct);
     }
 
-    public async Task<RunIndexEntry?> GetAsync(string runId, CancellationToken ct)
+    public async Task<RunRecord?> GetAsync(string runId, CancellationToken ct)
     {
         var item = (await dynamo.GetItemAsync(new GetItemRequest { TableName = tableName, Key = RunKey(runId), ConsistentRead = true }, ct)).Item;
         return item is null || item.Count == 0 ? null : FromItem(item);
     }
 
-    public async Task<IReadOnlyList<RunIndexEntry>> GetManyAsync(IReadOnlyCollection<string> runIds, CancellationToken ct)
+    public async Task<IReadOnlyList<RunRecord>> GetManyAsync(IReadOnlyCollection<string> runIds, CancellationToken ct)
     {
-        var result = new List<RunIndexEntry>();
+        var result = new List<RunRecord>();
         foreach (var chunk in runIds.Distinct().Chunk(100))
         {
             var keys = chunk.Select(RunKey).ToList();
@@ -208,8 +202,8 @@ public sealed class DynamoRunIndex(IAmazonDynamoDB dynamo, string tableName, Tim
     public Task<bool> MarkRunningAsync(string runId, string? glueRunId, CancellationToken ct) =>
         UpdateAsync(runId, "SET #state = :running, gsi2pk = :gsi2, started_at = :now, stage = :stage REMOVE stage_detail" + (glueRunId is null ? "" : " SET glue_run_id = :glue"),
             "#state = :queued",
-            new() { [":running"] = S(RunIndexStates.Running), [":gsi2"] = S("STATE#" + RunIndexStates.Running), [":now"] = S(Time(clock.GetUtcNow())),
-                    [":stage"] = S("Starting"), [":queued"] = S(RunIndexStates.Queued), [":glue"] = S(glueRunId ?? "") }, ct);
+            new() { [":running"] = S(RunStateAttribute.Of(RunState.Running)), [":gsi2"] = S("STATE#" + RunStateAttribute.Of(RunState.Running)), [":now"] = S(Time(clock.GetUtcNow())),
+                    [":stage"] = S("Starting"), [":queued"] = S(RunStateAttribute.Of(RunState.Queued)), [":glue"] = S(glueRunId ?? "") }, ct);
 
     private static Dictionary<string, AttributeValue> GlueKey(string glueRunId) => new() { [DynamoTables.Pk] = S("GLUE#" + glueRunId), [DynamoTables.Sk] = S("GLUE") };
 
@@ -259,7 +253,7 @@ public sealed class DynamoRunIndex(IAmazonDynamoDB dynamo, string tableName, Tim
     {
         var values = new Dictionary<string, AttributeValue>
         {
-            [":stage"] = S(stage), [":detail"] = S(detail), [":published"] = N(monthsPublished), [":running"] = S(RunIndexStates.Running),
+            [":stage"] = S(stage), [":detail"] = S(detail), [":published"] = N(monthsPublished), [":running"] = S(RunStateAttribute.Of(RunState.Running)),
         };
         var update = "SET stage = :stage, stage_detail = :detail, months_published = :published";
         if (startedAt is { } started) { update += ", started_at = :started"; values[":started"] = S(Time(started)); }
@@ -272,30 +266,31 @@ public sealed class DynamoRunIndex(IAmazonDynamoDB dynamo, string tableName, Tim
 
     public Task<bool> ReportProgressAsync(string runId, string stage, string detail, int monthsPublished, CancellationToken ct) =>
         UpdateAsync(runId, "SET stage = :stage, stage_detail = :detail, months_published = :published", "#state = :running",
-            new() { [":stage"] = S(stage), [":detail"] = S(detail), [":published"] = N(monthsPublished), [":running"] = S(RunIndexStates.Running) }, ct);
+            new() { [":stage"] = S(stage), [":detail"] = S(detail), [":published"] = N(monthsPublished), [":running"] = S(RunStateAttribute.Of(RunState.Running)) }, ct);
 
     public Task<bool> RequestCancelAsync(string runId, string requestedBy, CancellationToken ct) =>
         UpdateAsync(runId, "SET cancel_requested_by = :by", "#state IN (:queued, :running)",
-            new() { [":by"] = S(requestedBy), [":queued"] = S(RunIndexStates.Queued), [":running"] = S(RunIndexStates.Running) }, ct);
+            new() { [":by"] = S(requestedBy), [":queued"] = S(RunStateAttribute.Of(RunState.Queued)), [":running"] = S(RunStateAttribute.Of(RunState.Running)) }, ct);
 
     /// <summary>
     /// Ends an active run (condition: it is still queued or running) and releases its months' guards.
     /// Returns false when the run had already ended (the guards are released anyway). The Glue sync
     /// passes Glue's own timings and the months whose run manifest exists.
     /// </summary>
-    public async Task<bool> CompleteAsync(string runId, string finalState, string? error, CancellationToken ct,
+    public async Task<bool> CompleteAsync(string runId, RunState finalState, string? error, CancellationToken ct,
         DateTimeOffset? finishedAt = null, DateTimeOffset? startedAt = null, int? monthsPublished = null)
     {
-        if (RunIndexStates.IsActive(finalState)) throw new ArgumentException($"{finalState} is not a final state", nameof(finalState));
+        if (finalState is RunState.Queued or RunState.Running) throw new ArgumentException($"{finalState} is not a final state", nameof(finalState));
+        var final = RunStateAttribute.Of(finalState);
         var values = new Dictionary<string, AttributeValue>
         {
-            [":final"] = S(finalState), [":gsi2"] = S("STATE#" + finalState), [":now"] = S(Time(finishedAt ?? clock.GetUtcNow())),
-            [":queued"] = S(RunIndexStates.Queued), [":running"] = S(RunIndexStates.Running),
+            [":final"] = S(final), [":gsi2"] = S("STATE#" + final), [":now"] = S(Time(finishedAt ?? clock.GetUtcNow())),
+            [":queued"] = S(RunStateAttribute.Of(RunState.Queued)), [":running"] = S(RunStateAttribute.Of(RunState.Running)),
         };
         var update = "SET #state = :final, gsi2pk = :gsi2, finished_at = :now";
         if (error is not null) { update += ", #error = :error"; values[":error"] = S(error); }
         if (startedAt is { } started) { update += ", started_at = :started"; values[":started"] = S(Time(started)); }
-        if (finalState == RunIndexStates.Succeeded) { update += ", stage = :done, months_published = months_total"; values[":done"] = S("Done"); }
+        if (finalState == RunState.Succeeded) { update += ", stage = :done, months_published = months_total"; values[":done"] = S("Done"); }
         else if (monthsPublished is { } published) { update += ", months_published = :published"; values[":published"] = N(published); }
         var ended = await UpdateAsync(runId, update, "#state IN (:queued, :running)", values, ct);
         if (await GetAsync(runId, ct) is { } run)
@@ -352,7 +347,7 @@ public sealed class DynamoRunIndex(IAmazonDynamoDB dynamo, string tableName, Tim
         var (index, hashName, hashValue, rangeName) = filter switch
         {
             { Month: { Length: > 0 } m } => (DynamoTables.RunsByMonth, "gsi3pk", "MONTH#" + m.Trim(), "gsi3sk"),
-            { State: { Length: > 0 } s } => (DynamoTables.RunsByState, "gsi2pk", "STATE#" + s.Trim(), "gsi2sk"),
+            { State: { } s } => (DynamoTables.RunsByState, "gsi2pk", "STATE#" + RunStateAttribute.Of(s), "gsi2sk"),
             _ => (DynamoTables.RunsByCreated, "gsi1pk", AllRuns, "gsi1sk"),
         };
         var keyCondition = "#h = :h";
@@ -381,12 +376,12 @@ public sealed class DynamoRunIndex(IAmazonDynamoDB dynamo, string tableName, Tim
             values[":by"] = S(by.Trim().ToLowerInvariant());
         }
 
-        var items = new List<RunIndexEntry>();
+        var items = new List<RunRecord>();
         while (true)
         {
             var response = await dynamo.QueryAsync(request, ct);
             var page = response.Items ?? [];
-            var runs = byMonth ? await RunsOfLinksAsync(page, ct) : page.Select(i => (Key: i, Run: (RunIndexEntry?)FromItem(i))).ToList();
+            var runs = byMonth ? await RunsOfLinksAsync(page, ct) : page.Select(i => (Key: i, Run: (RunRecord?)FromItem(i))).ToList();
             foreach (var (key, run) in runs)
             {
                 if (run is null || !Matches(run, filter)) continue;
@@ -402,18 +397,18 @@ public sealed class DynamoRunIndex(IAmazonDynamoDB dynamo, string tableName, Tim
     private static bool IsLast(Dictionary<string, AttributeValue> key, List<Dictionary<string, AttributeValue>> page, QueryResponse response) =>
         ReferenceEquals(key, page[^1]) && response.LastEvaluatedKey is not { Count: > 0 };
 
-    private async Task<List<(Dictionary<string, AttributeValue> Key, RunIndexEntry? Run)>> RunsOfLinksAsync(List<Dictionary<string, AttributeValue>> links, CancellationToken ct)
+    private async Task<List<(Dictionary<string, AttributeValue> Key, RunRecord? Run)>> RunsOfLinksAsync(List<Dictionary<string, AttributeValue>> links, CancellationToken ct)
     {
         var runs = (await GetManyAsync(links.Select(l => l.Str("pk")![4..]).ToList(), ct)).ToDictionary(r => r.RunId);
         return links.Select(l => (l, runs.GetValueOrDefault(l.Str("pk")![4..]))).ToList();
     }
 
-    private static bool Matches(RunIndexEntry run, RunIndexFilter filter) =>
-        (filter.State is not { Length: > 0 } state || run.State == state.Trim())
+    private static bool Matches(RunRecord run, RunIndexFilter filter) =>
+        (filter.State is not { } state || run.State == state)
         && (filter.TriggeredBy is not { Length: > 0 } by || run.TriggeredBy.Contains(by.Trim(), StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Every run matching the filter, newest first (for counts and sorts the index cannot give).</summary>
-    public async IAsyncEnumerable<RunIndexEntry> QueryAllAsync(RunIndexFilter filter, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    public async IAsyncEnumerable<RunRecord> QueryAllAsync(RunIndexFilter filter, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         string? cursor = null;
         do
@@ -425,19 +420,19 @@ public sealed class DynamoRunIndex(IAmazonDynamoDB dynamo, string tableName, Tim
     }
 
     /// <summary>The most recent run of a month (gsi3, newest first, one item).</summary>
-    public async Task<RunIndexEntry?> LatestOfMonthAsync(string month, CancellationToken ct) =>
+    public async Task<RunRecord?> LatestOfMonthAsync(string month, CancellationToken ct) =>
         (await QueryAsync(new RunIndexFilter { Month = month }, 1, null, ct)).Items.FirstOrDefault();
 
-    private static string SortKey(RunIndexEntry run) => $"{Time(run.CreatedAt)}#{run.RunId}";
+    private static string SortKey(RunRecord run) => $"{Time(run.CreatedAt)}#{run.RunId}";
 
-    private static Dictionary<string, AttributeValue> ToItem(RunIndexEntry run)
+    private static Dictionary<string, AttributeValue> ToItem(RunRecord run)
     {
         var sortKey = SortKey(run);
         var item = new Dictionary<string, AttributeValue>(RunKey(run.RunId))
         {
             ["run_id"] = S(run.RunId),
             ["months"] = new AttributeValue { L = run.Months.Select(S).ToList() },
-            ["state"] = S(run.State),
+            ["state"] = S(RunStateAttribute.Of(run.State)),
             ["months_published"] = N(run.MonthsPublished),
             ["months_total"] = N(run.MonthsTotal),
             ["triggered_by"] = S(run.TriggeredBy),
@@ -446,7 +441,7 @@ public sealed class DynamoRunIndex(IAmazonDynamoDB dynamo, string tableName, Tim
             ["created_at"] = S(Time(run.CreatedAt)),
             ["engine"] = S(run.Engine),
             ["gsi1pk"] = S(AllRuns), ["gsi1sk"] = S(sortKey),
-            ["gsi2pk"] = S("STATE#" + run.State), ["gsi2sk"] = S(sortKey),
+            ["gsi2pk"] = S("STATE#" + RunStateAttribute.Of(run.State)), ["gsi2sk"] = S(sortKey),
         };
         item.Set("stage", run.Stage);
         item.Set("stage_detail", run.StageDetail);
@@ -455,15 +450,15 @@ public sealed class DynamoRunIndex(IAmazonDynamoDB dynamo, string tableName, Tim
         item.Set("finished_at", run.FinishedAt is { } f ? Time(f) : null);
         item.Set("error", run.Error);
         item.Set("cancel_requested_by", run.CancelRequestedBy);
-        item.Set("glue_run_id", run.GlueRunId);
+        item.Set("glue_run_id", run.EngineRunId);
         return item;
     }
 
-    private static RunIndexEntry FromItem(Dictionary<string, AttributeValue> item) => new()
+    private static RunRecord FromItem(Dictionary<string, AttributeValue> item) => new()
     {
         RunId = item.Str("run_id")!,
         Months = item.TryGetValue("months", out var months) && months.L is { } list ? list.Select(v => v.S).ToList() : [],
-        State = item.Str("state")!,
+        State = RunStateAttribute.Parse(item.Str("state")!),
         Stage = item.Str("stage"),
         StageDetail = item.Str("stage_detail"),
         MonthsPublished = (int)item.Num("months_published"),
@@ -476,7 +471,7 @@ public sealed class DynamoRunIndex(IAmazonDynamoDB dynamo, string tableName, Tim
         FinishedAt = item.TimeOrNull("finished_at"),
         Error = item.Str("error"),
         CancelRequestedBy = item.Str("cancel_requested_by"),
-        Engine = item.Str("engine") ?? "glue",
-        GlueRunId = item.Str("glue_run_id"),
+        Engine = item.Str("engine") ?? GlueEngine,
+        EngineRunId = item.Str("glue_run_id"),
     };
 }

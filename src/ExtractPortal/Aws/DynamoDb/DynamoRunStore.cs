@@ -12,15 +12,13 @@ namespace ExtractPortal.Aws.DynamoDb;
 /// </summary>
 public sealed class DynamoRunStore(DynamoRunIndex index, TimeProvider clock) : IRunStore
 {
-    public const string GlueEngine = "glue";
-
     public DynamoRunIndex Index => index;
 
     public async Task<RunPage> QueryAsync(RunQuery query, CancellationToken ct)
     {
         var filter = new RunIndexFilter
         {
-            State = query.State?.ToString(),
+            State = query.State,
             Month = string.IsNullOrWhiteSpace(query.Month) ? null : query.Month.Trim(),
             TriggeredBy = string.IsNullOrWhiteSpace(query.TriggeredBy) ? null : query.TriggeredBy.Trim(),
             From = query.From,
@@ -28,7 +26,7 @@ public sealed class DynamoRunStore(DynamoRunIndex index, TimeProvider clock) : I
         };
         var size = Math.Clamp(query.PageSize, 1, 500);
         var runs = new List<RunRecord>();
-        await foreach (var entry in index.QueryAllAsync(filter, ct)) runs.Add(ToRecord(entry));
+        await foreach (var run in index.QueryAllAsync(filter, ct)) runs.Add(ForPortal(run));
         var now = clock.GetUtcNow();
         IEnumerable<RunRecord> sorted = query.Sort switch
         {
@@ -51,21 +49,21 @@ public sealed class DynamoRunStore(DynamoRunIndex index, TimeProvider clock) : I
     /// <summary>The run, found by the portal's run id or by its Glue job run id (manifests name the Glue id).</summary>
     public async Task<RunRecord?> GetAsync(string runId, CancellationToken ct)
     {
-        if (await index.GetAsync(runId, ct) is { } entry) return ToRecord(entry);
+        if (await index.GetAsync(runId, ct) is { } run) return ForPortal(run);
         if (runId.StartsWith("jr_", StringComparison.Ordinal) && await index.RunIdOfGlueRunAsync(runId, ct) is { } portalRunId && portalRunId != runId)
-            return await index.GetAsync(portalRunId, ct) is { } linked ? ToRecord(linked) : null;
+            return await index.GetAsync(portalRunId, ct) is { } linked ? ForPortal(linked) : null;
         return null;
     }
 
     public async Task<IReadOnlyList<RunRecord>> GetManyAsync(IReadOnlyCollection<string> runIds, CancellationToken ct) =>
-        (await index.GetManyAsync(runIds, ct)).Select(ToRecord).ToList();
+        (await index.GetManyAsync(runIds, ct)).Select(ForPortal).ToList();
 
     public async Task<IReadOnlyList<RunRecord>> RecentFinishedAsync(int count, CancellationToken ct)
     {
         var finished = new List<RunRecord>();
-        await foreach (var entry in index.QueryAllAsync(new RunIndexFilter(), ct))
+        await foreach (var run in index.QueryAllAsync(new RunIndexFilter(), ct))
         {
-            if (entry is { FinishedAt: not null, StartedAt: not null }) finished.Add(ToRecord(entry));
+            if (run is { FinishedAt: not null, StartedAt: not null }) finished.Add(ForPortal(run));
             if (finished.Count >= count) break;
         }
         return finished.OrderBy(r => r.FinishedAt).ToList();
@@ -79,7 +77,7 @@ public sealed class DynamoRunStore(DynamoRunIndex index, TimeProvider clock) : I
             var active = await index.ActiveRunAsync(month, ct);
             var latest = await index.LatestOfMonthAsync(month, ct);
             if (active is null && latest is null) continue;
-            result[month] = new MonthRunSummary(month, active is null ? null : ToRecord(active), latest is null ? null : ToRecord(latest));
+            result[month] = new MonthRunSummary(month, active is null ? null : ForPortal(active), latest is null ? null : ForPortal(latest));
         }
         return result;
     }
@@ -88,7 +86,7 @@ public sealed class DynamoRunStore(DynamoRunIndex index, TimeProvider clock) : I
     {
         var runId = ExtractRequest.NewRunId(clock.GetUtcNow());
         var claim = await index.ClaimMonthAsync(run.Month, runId, run.TriggeredBy, run.Reason, run.BackfillId, ct);
-        return new StartResult(run.Month, ToRecord(claim.Run), claim.AlreadyActive);
+        return claim with { Run = ForPortal(claim.Run) };
     }
 
     public Task<bool> MarkRunningAsync(string runId, CancellationToken ct) => index.MarkRunningAsync(runId, null, ct);
@@ -97,7 +95,7 @@ public sealed class DynamoRunStore(DynamoRunIndex index, TimeProvider clock) : I
         index.ReportProgressAsync(runId, stage, detail, monthsPublished, ct);
 
     public Task CompleteAsync(string runId, RunState final, string? error, CancellationToken ct) =>
-        index.CompleteAsync(runId, final.ToString(), error, ct);
+        index.CompleteAsync(runId, final, error, ct);
 
     public async Task<RunRecord?> RequestCancelAsync(string runId, string requestedBy, CancellationToken ct)
     {
@@ -105,7 +103,7 @@ public sealed class DynamoRunStore(DynamoRunIndex index, TimeProvider clock) : I
         if (run is null || !run.IsActive) return run;
         await index.RequestCancelAsync(run.RunId, requestedBy, ct);
         if (run.State == RunState.Queued)
-            await index.CompleteAsync(run.RunId, RunIndexStates.Cancelled, $"cancelled by {requestedBy} before it started", ct);
+            await index.CompleteAsync(run.RunId, RunState.Cancelled, $"cancelled by {requestedBy} before it started", ct);
         return run;
     }
 
@@ -115,24 +113,6 @@ public sealed class DynamoRunStore(DynamoRunIndex index, TimeProvider clock) : I
     /// </summary>
     public Task<int> FailInterruptedAsync(string error, CancellationToken ct) => Task.FromResult(0);
 
-    public static RunRecord ToRecord(RunIndexEntry e) => new()
-    {
-        RunId = e.RunId,
-        Months = e.Months,
-        State = Enum.Parse<RunState>(e.State),
-        Stage = e.Stage,
-        StageDetail = e.StageDetail,
-        MonthsPublished = e.MonthsPublished,
-        MonthsTotal = e.MonthsTotal,
-        TriggeredBy = e.TriggeredBy,
-        Reason = e.Reason,
-        BackfillId = e.BackfillId,
-        CreatedAt = e.CreatedAt,
-        StartedAt = e.StartedAt,
-        FinishedAt = e.FinishedAt,
-        Error = e.Error,
-        CancelRequestedBy = e.CancelRequestedBy,
-        Engine = e.Engine,
-        EngineRunId = e.GlueRunId == e.RunId ? null : e.GlueRunId,
-    };
+    /// <summary>The index's run in the portal's convention: <see cref="RunRecord.EngineRunId"/> is null when it is the run id itself.</summary>
+    private static RunRecord ForPortal(RunRecord run) => run.EngineRunId == run.RunId ? run with { EngineRunId = null } : run;
 }

@@ -23,7 +23,7 @@ public sealed class GlueRunLauncher(DynamoRunIndex index, IServiceProvider servi
     {
         using var _ = LogContext.PushProperty("RunId", runId);
         var run = await index.GetAsync(runId, CancellationToken.None);
-        if (run is not { State: RunIndexStates.Queued }) return;   // cancelled meanwhile, or not ours
+        if (run is not { State: RunState.Queued }) return;   // cancelled meanwhile, or not ours
         string glueRunId;
         try
         {
@@ -32,13 +32,13 @@ public sealed class GlueRunLauncher(DynamoRunIndex index, IServiceProvider servi
         catch (Exception e) when (e is not OperationCanceledException)
         {
             var message = StartFailure(e);
-            logger.LogWarning(e, "Glue did not start run {RunId} ({Months}): {Message}", runId, run.MonthsTextOf(), message);
-            await index.CompleteAsync(runId, RunIndexStates.Failed, message, CancellationToken.None);
+            logger.LogWarning(e, "Glue did not start run {RunId} ({Months}): {Message}", runId, run.MonthsText, message);
+            await index.CompleteAsync(runId, RunState.Failed, message, CancellationToken.None);
             return;
         }
 
         await index.LinkGlueRunAsync(runId, glueRunId, CancellationToken.None);
-        logger.LogInformation("Run {RunId} started as Glue job run {GlueRunId} for {Months}", runId, glueRunId, run.MonthsTextOf());
+        logger.LogInformation("Run {RunId} started as Glue job run {GlueRunId} for {Months}", runId, glueRunId, run.MonthsText);
         var running = await index.MarkRunningAsync(runId, glueRunId, CancellationToken.None);
         var now = await index.GetAsync(runId, CancellationToken.None);
         if (!running || now?.CancelRequestedBy is not null)
@@ -54,7 +54,7 @@ public sealed class GlueRunLauncher(DynamoRunIndex index, IServiceProvider servi
             try
             {
                 var run = await index.GetAsync(runId, CancellationToken.None);
-                if (run?.GlueRunId is { } glueRunId) await StopAsync(runId, glueRunId, CancellationToken.None);
+                if (run?.EngineRunId is { } glueRunId) await StopAsync(runId, glueRunId, CancellationToken.None);
             }
             catch (Exception e)
             {
@@ -80,9 +80,4 @@ public sealed class GlueRunLauncher(DynamoRunIndex index, IServiceProvider servi
         ArgumentException a => $"Glue was not asked to start the run: {a.Message}",
         _ => $"Glue did not start the run: unexpected error ({e.GetType().Name}): {e.Message}",
     };
-}
-
-internal static class RunIndexEntryText
-{
-    public static string MonthsTextOf(this RunIndexEntry run) => string.Join(", ", run.Months);
 }

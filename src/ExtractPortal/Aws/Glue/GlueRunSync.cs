@@ -1,6 +1,7 @@
 using ExtractPortal.Aws.DynamoDb;
 using ExtractPortal.Aws.Protocol;
 using ExtractPortal.Features.Extracts;
+using ExtractPortal.Features.Runs;
 using ExtractPortal.Pipeline.Months;
 using Microsoft.Extensions.Options;
 
@@ -80,9 +81,9 @@ public sealed class GlueRunSync(
 
     public async Task RefreshActiveAsync(CancellationToken ct)
     {
-        foreach (var state in new[] { RunIndexStates.Running, RunIndexStates.Queued })
+        foreach (var state in new[] { RunState.Running, RunState.Queued })
         {
-            var active = new List<RunIndexEntry>();
+            var active = new List<RunRecord>();
             await foreach (var run in index.QueryAllAsync(new RunIndexFilter { State = state }, ct)) active.Add(run);
             foreach (var run in active)
             {
@@ -92,20 +93,20 @@ public sealed class GlueRunSync(
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
                 {
-                    logger.LogWarning(e, "Could not refresh run {RunId} (Glue run {GlueRunId}) from Glue", run.RunId, run.GlueRunId);
+                    logger.LogWarning(e, "Could not refresh run {RunId} (Glue run {GlueRunId}) from Glue", run.RunId, run.EngineRunId);
                 }
             }
         }
     }
 
-    private async Task RefreshAsync(RunIndexEntry run, CancellationToken ct)
+    private async Task RefreshAsync(RunRecord run, CancellationToken ct)
     {
-        if (run.GlueRunId is not { } glueRunId)
+        if (run.EngineRunId is not { } glueRunId)
         {
-            if (run.State == RunIndexStates.Queued && clock.GetUtcNow() - run.CreatedAt > StartGrace)
+            if (run.State == RunState.Queued && clock.GetUtcNow() - run.CreatedAt > StartGrace)
             {
                 logger.LogWarning("Run {RunId} was never started in Glue; marking it failed", run.RunId);
-                await index.CompleteAsync(run.RunId, RunIndexStates.Failed,
+                await index.CompleteAsync(run.RunId, RunState.Failed,
                     "the Glue job was never started (the portal stopped before StartJobRun answered); re-run the month", ct);
             }
             return;
@@ -117,20 +118,20 @@ public sealed class GlueRunSync(
         }
         catch (EntityNotFoundException)
         {
-            await index.CompleteAsync(run.RunId, RunIndexStates.Failed, $"Glue does not know job run {glueRunId} (any more); its outcome is unknown", ct);
+            await index.CompleteAsync(run.RunId, RunState.Failed, $"Glue does not know job run {glueRunId} (any more); its outcome is unknown", ct);
             return;
         }
         await ApplyAsync(run, glueRun, ct);
     }
 
     /// <summary>Maps Glue's state onto the run; ends it (and releases its months) when Glue says it ended.</summary>
-    public async Task ApplyAsync(RunIndexEntry run, GlueJobRun glueRun, CancellationToken ct)
+    public async Task ApplyAsync(RunRecord run, GlueJobRun glueRun, CancellationToken ct)
     {
         var state = MapState(glueRun.JobRunState);
         var published = await MonthsPublishedAsync(run.Months, glueRun.Id, ct);
-        if (RunIndexStates.IsActive(state))
+        if (state is RunState.Queued or RunState.Running)
         {
-            if (run.State == RunIndexStates.Queued) await index.MarkRunningAsync(run.RunId, glueRun.Id, ct);
+            if (run.State == RunState.Queued) await index.MarkRunningAsync(run.RunId, glueRun.Id, ct);
             await index.ReportGlueStateAsync(run.RunId, "Glue " + glueRun.JobRunState,
                 $"Glue job run {glueRun.Id}: {glueRun.JobRunState}, {glueRun.ExecutionTime} s of execution", published, glueRun.StartedOn, ct);
             if (run.CancelRequestedBy is not null && glueRun.JobRunState != GlueJobRunStates.Stopping)
@@ -139,20 +140,20 @@ public sealed class GlueRunSync(
         }
         var error = state switch
         {
-            RunIndexStates.Failed => $"Glue run {glueRun.JobRunState}: {(string.IsNullOrWhiteSpace(glueRun.ErrorMessage) ? "no error message from Glue" : glueRun.ErrorMessage)}",
-            RunIndexStates.Cancelled => $"stopped in Glue{(run.CancelRequestedBy is { } by ? $" (cancelled by {by})" : "")}; months not yet published were left as they were",
+            RunState.Failed => $"Glue run {glueRun.JobRunState}: {(string.IsNullOrWhiteSpace(glueRun.ErrorMessage) ? "no error message from Glue" : glueRun.ErrorMessage)}",
+            RunState.Cancelled => $"stopped in Glue{(run.CancelRequestedBy is { } by ? $" (cancelled by {by})" : "")}; months not yet published were left as they were",
             _ => null,
         };
         if (await index.CompleteAsync(run.RunId, state, error, ct, glueRun.CompletedOn ?? clock.GetUtcNow(), glueRun.StartedOn, published))
             logger.LogInformation("Run {RunId} (Glue {GlueRunId}) {State}", run.RunId, glueRun.Id, state);
     }
 
-    public static string MapState(string? glueState) => glueState switch
+    public static RunState MapState(string? glueState) => glueState switch
     {
-        GlueJobRunStates.Starting or GlueJobRunStates.Running or GlueJobRunStates.Stopping or GlueJobRunStates.Waiting or null => RunIndexStates.Running,
-        GlueJobRunStates.Succeeded => RunIndexStates.Succeeded,
-        GlueJobRunStates.Stopped => RunIndexStates.Cancelled,
-        _ => RunIndexStates.Failed,   // FAILED, TIMEOUT, ERROR, EXPIRED, anything new
+        GlueJobRunStates.Starting or GlueJobRunStates.Running or GlueJobRunStates.Stopping or GlueJobRunStates.Waiting or null => RunState.Running,
+        GlueJobRunStates.Succeeded => RunState.Succeeded,
+        GlueJobRunStates.Stopped => RunState.Cancelled,
+        _ => RunState.Failed,   // FAILED, TIMEOUT, ERROR, EXPIRED, anything new
     };
 
     /// <summary>The months of the run whose run manifest (<c>_manifests/.../runs/&lt;glue run id&gt;.json</c>) exists.</summary>
@@ -206,24 +207,24 @@ public sealed class GlueRunSync(
         var startedOn = glueRun.StartedOn ?? clock.GetUtcNow();
         var months = MonthsOf(glueRun.ExtractMonths, startedOn);
         var state = MapState(glueRun.JobRunState);
-        var entry = new RunIndexEntry
+        var entry = new RunRecord
         {
             RunId = glueRun.Id,   // Glue run ids (jr_<hex>) are valid portal run ids
             Months = months,
             State = state,
-            Stage = RunIndexStates.IsActive(state) ? "Glue " + glueRun.JobRunState : state == RunIndexStates.Succeeded ? "Done" : null,
+            Stage = state is RunState.Queued or RunState.Running ? "Glue " + glueRun.JobRunState : state == RunState.Succeeded ? "Done" : null,
             StageDetail = $"started outside the portal (Glue job run {glueRun.Id})",
             MonthsTotal = months.Count,
-            MonthsPublished = state == RunIndexStates.Succeeded ? months.Count : await MonthsPublishedAsync(months, glueRun.Id, ct),
+            MonthsPublished = state == RunState.Succeeded ? months.Count : await MonthsPublishedAsync(months, glueRun.Id, ct),
             TriggeredBy = NonEmpty(glueRun.TriggeredBy) ?? ScheduleUser,
             Reason = NonEmpty(glueRun.Reason) ?? ScheduleReason,
             CreatedAt = startedOn,
             StartedAt = startedOn,
-            FinishedAt = RunIndexStates.IsActive(state) ? null : glueRun.CompletedOn ?? glueRun.LastModifiedOn ?? startedOn,
-            Error = state == RunIndexStates.Failed ? $"Glue run {glueRun.JobRunState}: {glueRun.ErrorMessage ?? "no error message from Glue"}"
-                : state == RunIndexStates.Cancelled ? "stopped in Glue" : null,
-            Engine = DynamoRunStore.GlueEngine,
-            GlueRunId = glueRun.Id,
+            FinishedAt = state is RunState.Queued or RunState.Running ? null : glueRun.CompletedOn ?? glueRun.LastModifiedOn ?? startedOn,
+            Error = state == RunState.Failed ? $"Glue run {glueRun.JobRunState}: {glueRun.ErrorMessage ?? "no error message from Glue"}"
+                : state == RunState.Cancelled ? "stopped in Glue" : null,
+            Engine = DynamoRunIndex.GlueEngine,
+            EngineRunId = glueRun.Id,
         };
         await index.PutRunAsync(entry, ct);
         await index.LinkGlueRunAsync(entry.RunId, glueRun.Id, ct);

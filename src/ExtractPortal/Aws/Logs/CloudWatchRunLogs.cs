@@ -21,7 +21,7 @@ public sealed class CloudWatchRunLogs(DynamoRunIndex index, IServiceProvider ser
 
     private async Task<string?> GlueRunIdAsync(string runId, CancellationToken ct)
     {
-        if (await index.GetAsync(runId, ct) is { } run) return run.GlueRunId;
+        if (await index.GetAsync(runId, ct) is { } run) return run.EngineRunId;
         return runId.StartsWith("jr_", StringComparison.Ordinal) && await index.RunIdOfGlueRunAsync(runId, ct) is not null ? runId : null;
     }
 
