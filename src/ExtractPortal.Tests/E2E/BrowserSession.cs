@@ -34,11 +34,29 @@ public sealed class BrowserSession : IAsyncDisposable
         context.SetDefaultTimeout(20_000);
         var page = await context.NewPageAsync();
         await page.GotoAsync("/runs");
-        await page.WaitForURLAsync(url => url.Contains("/signin"), new() { Timeout = 60_000 });
+        await WaitForUrlAsync(page, url => url.Contains("/signin"));
         await page.GetByTestId($"signin-{role}").ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains("/runs") && !url.Contains("/signin"), new() { Timeout = 60_000 });
+        await WaitForUrlAsync(page, url => url.Contains("/runs") && !url.Contains("/signin"));
         await WaitForCircuitAsync(page);
         return page;
+    }
+
+    /// <summary>
+    /// Waits until the page's URL matches (navigation committed), not for the document's "load" event:
+    /// the portal rewrites its URL in place (filters live in the query string), and a same-document URL
+    /// change during a "load" wait can leave Playwright waiting for a load that never comes. Readiness is
+    /// the circuit marker (<see cref="WaitForCircuitAsync"/>). On timeout, says where the page is.
+    /// </summary>
+    public static async Task WaitForUrlAsync(IPage page, Func<string, bool> matches)
+    {
+        try
+        {
+            await page.WaitForURLAsync(matches, new() { Timeout = 60_000, WaitUntil = WaitUntilState.Commit });
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"the page stayed at {page.Url}: {e.Message}", e);
+        }
     }
 
     /// <summary>Waits until the Blazor circuit is interactive (the layout sets a marker after its first interactive render).</summary>

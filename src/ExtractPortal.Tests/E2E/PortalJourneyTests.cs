@@ -123,7 +123,7 @@ public sealed class PortalJourneyTests
         var reached = await TabUntilAsync(page, el => el.Contains("signin-operator"), 10);
         Assert.True(reached, "the operator sign-in button is not reachable by Tab");
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync(url => url.Contains("/runs") && !url.Contains("/signin"), new() { Timeout = 60_000 });
+        await WaitForUrlAsync(page, url => url.Contains("/runs") && !url.Contains("/signin"));
         await WaitForCircuitAsync(page);
         await page.GetByTestId("runs-empty").WaitForAsync();
 
